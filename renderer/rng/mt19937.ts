@@ -1,0 +1,43 @@
+// The 32-bit Mersenne Twister (MT19937) as in Matsumoto & Nishimura's reference code, which is also
+// what std::mt19937 and PyTorch's CPU generator produce.
+
+const N = 624;
+const M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+
+export class Mt19937 {
+  private readonly state = new Uint32Array(N);
+  private index = N;
+
+  /** Seeds with the reference `init_genrand`; only the low 32 bits of the seed are used. */
+  constructor(seed: number) {
+    const s = this.state;
+    s[0] = seed >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = s[i - 1];
+      s[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
+    }
+  }
+
+  /** Next 32-bit word, as an unsigned integer. */
+  nextUint32(): number {
+    if (this.index >= N) this.twist();
+    let y = this.state[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  private twist(): void {
+    const s = this.state;
+    for (let i = 0; i < N; i++) {
+      const y = (s[i] & UPPER_MASK) | (s[(i + 1) % N] & LOWER_MASK);
+      s[i] = s[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    this.index = 0;
+  }
+}
