@@ -1,0 +1,196 @@
+// The one typed config, read from environment variables (and an optional JSON file of the same
+// keys). Parsing is pure: the caller reads the file and passes its content.
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, SAMPLERS } from '../job/limits.ts';
+import { problemsFromZod } from '../job/zod-problems.ts';
+
+const intVar = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`),
+    );
+
+const numVar = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `must be a number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`),
+    );
+
+const boolVar = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const listVar = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+
+const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt'] as const;
+
+/** Every setting, its environment variable, and its default. */
+export const ConfigEnvSchema = z.object({
+  REDIS_URL: redisUrl.optional(),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intVar(0, 65535).default(8080),
+  PUBLIC_URL: z.url({ error: 'must be a URL, e.g. https://bot.example.com' }).optional(),
+  DATA_DIR: z.string().min(1).default('var'),
+  MODELS_DIR: z.string().min(1).optional(),
+  DEFAULT_MODEL: z.string().min(1).default(DEFAULT_PARAMS.model),
+  ORT_PROVIDERS: listVar
+    .pipe(
+      z.array(z.enum(EXECUTION_PROVIDERS, { error: `must list some of ${EXECUTION_PROVIDERS.join(', ')}` })),
+    )
+    .default(['cpu']),
+  ORT_THREADS: intVar(0, 256).default(0),
+  ORT_GRAPH_OPTIMIZATION: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  MODEL_MEMORY_MB: intVar(64, 1_048_576).default(8192),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be the numeric application id').optional(),
+  DISCORD_API_URL: z.url().optional(),
+  TELEGRAM_TOKEN: z.string().optional(),
+  TELEGRAM_API_URL: z.url().optional(),
+  LIMIT_MAX_PIXELS: intVar(4096, 16_777_216).default(DEFAULT_LIMITS.maxPixels),
+  LIMIT_MAX_SIDE: intVar(64, 8192).default(DEFAULT_LIMITS.maxSide),
+  LIMIT_MAX_STEPS: intVar(1, 1000).default(DEFAULT_LIMITS.maxSteps),
+  LIMIT_MAX_COUNT: intVar(1, 16).default(DEFAULT_LIMITS.maxCount),
+  LIMIT_MAX_FRAMES: intVar(1, 1024).default(DEFAULT_LIMITS.maxFrames),
+  LIMIT_MAX_PROMPT_CHARS: intVar(1, 100_000).default(DEFAULT_LIMITS.maxPromptChars),
+  DEFAULT_WIDTH: intVar(64, 8192).default(DEFAULT_PARAMS.width),
+  DEFAULT_HEIGHT: intVar(64, 8192).default(DEFAULT_PARAMS.height),
+  DEFAULT_STEPS: intVar(1, 1000).default(DEFAULT_PARAMS.steps),
+  DEFAULT_GUIDANCE: numVar(0, 30).default(DEFAULT_PARAMS.guidance),
+  DEFAULT_SAMPLER: z
+    .enum(SAMPLERS, { error: `must be one of ${SAMPLERS.join(', ')}` })
+    .default(DEFAULT_PARAMS.sampler),
+  EMBEDDED_REDIS: boolVar.default(true),
+});
+
+type Env = z.output<typeof ConfigEnvSchema>;
+
+export interface Config {
+  redis: { url?: string; serverBin: string; embedded: boolean };
+  http: { host: string; port: number; publicUrl?: string };
+  dataDir: string;
+  modelsDir: string;
+  defaultModel: string;
+  onnx: {
+    providers: (typeof EXECUTION_PROVIDERS)[number][];
+    threads: number;
+    graphOptimization: 'disabled' | 'basic' | 'extended' | 'all';
+    memoryBudgetMb: number;
+  };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  discord: { token?: string; applicationId?: string; apiUrl?: string };
+  telegram: { token?: string; apiUrl?: string };
+  limits: Limits;
+  defaults: Defaults;
+}
+
+function toStrings(source: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const known = new Set(Object.keys(ConfigEnvSchema.shape));
+  for (const [key, value] of Object.entries(source)) {
+    if (!known.has(key) || value === undefined || value === null || value === '') continue;
+    out[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
+}
+
+/**
+ * Builds the config from the environment over an optional file's content (environment wins).
+ * Throws a ValidationError naming every bad variable.
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  file: Record<string, unknown> = {},
+): Config {
+  const unknownInFile = Object.keys(file).filter((k) => !(k in ConfigEnvSchema.shape));
+  const merged = { ...toStrings(file), ...toStrings(env) };
+  const result = ConfigEnvSchema.safeParse(merged, { reportInput: true });
+  // Variables are flat: `ORT_PROVIDERS.1` reads better as `ORT_PROVIDERS`.
+  const problems = result.success
+    ? []
+    : problemsFromZod(result.error).map((p) => ({ ...p, field: p.field.split('.')[0] }));
+  for (const key of unknownInFile)
+    problems.push({ field: key, problem: 'is not a setting (see the README)' });
+  if (!result.success || problems.length > 0) throw new ValidationError(problems, 'invalid configuration');
+  return fromEnv(result.data);
+}
+
+function fromEnv(e: Env): Config {
+  const limits: Limits = {
+    ...DEFAULT_LIMITS,
+    maxPixels: e.LIMIT_MAX_PIXELS,
+    maxSide: e.LIMIT_MAX_SIDE,
+    maxSteps: e.LIMIT_MAX_STEPS,
+    maxCount: e.LIMIT_MAX_COUNT,
+    maxFrames: e.LIMIT_MAX_FRAMES,
+    maxPromptChars: e.LIMIT_MAX_PROMPT_CHARS,
+  };
+  const defaults: Defaults = {
+    ...DEFAULT_PARAMS,
+    width: e.DEFAULT_WIDTH,
+    height: e.DEFAULT_HEIGHT,
+    steps: e.DEFAULT_STEPS,
+    guidance: e.DEFAULT_GUIDANCE,
+    sampler: e.DEFAULT_SAMPLER,
+    model: e.DEFAULT_MODEL,
+  };
+  const problems = [];
+  if (defaults.width * defaults.height > limits.maxPixels) {
+    problems.push({
+      field: 'DEFAULT_WIDTH',
+      value: `${defaults.width}x${defaults.height}`,
+      problem: `is over LIMIT_MAX_PIXELS (${limits.maxPixels})`,
+    });
+  }
+  if (defaults.steps > limits.maxSteps) {
+    problems.push({
+      field: 'DEFAULT_STEPS',
+      value: defaults.steps,
+      problem: `is over LIMIT_MAX_STEPS (${limits.maxSteps})`,
+    });
+  }
+  for (const [field, v] of [
+    ['DEFAULT_WIDTH', defaults.width],
+    ['DEFAULT_HEIGHT', defaults.height],
+  ] as const) {
+    if (v % limits.sideMultiple !== 0) {
+      problems.push({ field, value: v, problem: `must be a multiple of ${limits.sideMultiple}` });
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 'invalid configuration');
+  return {
+    redis: { url: e.REDIS_URL, serverBin: e.REDIS_SERVER_BIN, embedded: e.EMBEDDED_REDIS },
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL },
+    dataDir: e.DATA_DIR,
+    modelsDir: e.MODELS_DIR ?? `${e.DATA_DIR}/models`,
+    defaultModel: e.DEFAULT_MODEL,
+    onnx: {
+      providers: e.ORT_PROVIDERS,
+      threads: e.ORT_THREADS,
+      graphOptimization: e.ORT_GRAPH_OPTIMIZATION,
+      memoryBudgetMb: e.MODEL_MEMORY_MB,
+    },
+    logLevel: e.LOG_LEVEL,
+    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL },
+    telegram: { token: e.TELEGRAM_TOKEN, apiUrl: e.TELEGRAM_API_URL },
+    limits,
+    defaults,
+  };
+}

@@ -1,0 +1,236 @@
+// Parses `/imagine a fox in the snow --ar 16:9 --seed 7` into a prompt and job params.
+import { type FieldProblem, ValidationError } from '../errors.ts';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_PARAMS,
+  type Defaults,
+  type Limits,
+  MOTIONS,
+  SAMPLERS,
+} from '../job/limits.ts';
+import { paramsSchema } from '../job/params.ts';
+import { problemsFromZod } from '../job/zod-problems.ts';
+import { didYouMean } from '../text/closest.ts';
+import { parseRatio, sizeForRatio } from './aspect.ts';
+import {
+  FLAG_ALIASES,
+  FLAG_EXAMPLES,
+  FLAG_NAMES,
+  type FlagName,
+  normaliseMotion,
+  normaliseSampler,
+} from './flag-table.ts';
+import { flagName, inlineValue, type Token, tokenize } from './tokens.ts';
+
+/** The params a prompt's flags set; everything else keeps the surface's defaults. */
+export interface PromptParams {
+  negativePrompt?: string;
+  width?: number;
+  height?: number;
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  sampler?: (typeof SAMPLERS)[number];
+  count?: number;
+  strength?: number;
+  model?: string;
+  video?: { frames?: number; fps?: number; motion?: (typeof MOTIONS)[number] };
+}
+
+export interface ParsedPrompt {
+  /** The prompt without its flags, whitespace collapsed. */
+  prompt: string;
+  params: PromptParams;
+  /** The aspect ratio as typed, when --ar was used (kept so the prompt can be shown again). */
+  aspectRatio?: string;
+}
+
+export interface ParseOptions {
+  limits?: Limits;
+  defaults?: Defaults;
+  /** Pixels that --ar spreads over; the default size's area unless given (e.g. a model's native size). */
+  budgetPixels?: number;
+}
+
+/** Which flag set which param, so range errors name the flag the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  negativePrompt: '--no',
+  width: '--size (width)',
+  height: '--size (height)',
+  size: '--size',
+  seed: '--seed',
+  steps: '--steps',
+  guidance: '--cfg',
+  sampler: '--sampler',
+  count: '--n',
+  strength: '--strength',
+  model: '--model',
+  'video.frames': '--frames',
+  'video.fps': '--fps',
+  'video.motion': '--motion',
+};
+
+function resolveFlag(raw: string): FlagName | undefined {
+  if ((FLAG_NAMES as readonly string[]).includes(raw)) return raw as FlagName;
+  return FLAG_ALIASES[raw];
+}
+
+const INTEGER = /^[+]?\d+$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPrompt {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const defaults = options.defaults ?? DEFAULT_PARAMS;
+  const budget = options.budgetPixels ?? defaults.width * defaults.height;
+  const tokens = tokenize(text);
+  const words: string[] = [];
+  const problems: FieldProblem[] = [];
+  const params: PromptParams = {};
+  const seen = new Map<FlagName, string>();
+  let aspectRatio: string | undefined;
+  const negatives: string[] = [];
+
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i];
+    const raw = flagName(token);
+    if (raw === undefined) {
+      words.push(token.text);
+      i++;
+      continue;
+    }
+    i++;
+    const flag = resolveFlag(raw);
+    if (flag === undefined) {
+      problems.push({
+        field: `--${raw}`,
+        problem: `is not a known flag${didYouMean(raw, FLAG_NAMES, '--')}; known flags: ${FLAG_NAMES.map((f) => `--${f}`).join(' ')}`,
+      });
+      // Skip the flag's value too, so one typo gives one error.
+      if (i < tokens.length && flagName(tokens[i]) === undefined && inlineValue(token) === undefined) i++;
+      continue;
+    }
+    // --no takes every word up to the next flag; the others take one word.
+    const valueTokens: Token[] = [];
+    const inline = inlineValue(token);
+    if (inline !== undefined && inline !== '') valueTokens.push({ text: inline, quoted: false });
+    else if (flag === 'no') {
+      while (i < tokens.length && flagName(tokens[i]) === undefined) valueTokens.push(tokens[i++]);
+    } else if (i < tokens.length && flagName(tokens[i]) === undefined) valueTokens.push(tokens[i++]);
+    const joined = valueTokens.map((t) => t.text).join(' ');
+    // `--motion "zoom in"`: quotes around a one-word value only group it.
+    const value = flag !== 'no' ? unquote(joined) : joined;
+    if (value === '') {
+      problems.push({ field: `--${flag}`, problem: `needs a value, e.g. ${FLAG_EXAMPLES[flag]}` });
+      continue;
+    }
+    if (flag === 'no') {
+      negatives.push(value);
+      continue;
+    }
+    const earlier = seen.get(flag);
+    if (earlier !== undefined) {
+      problems.push({
+        field: `--${flag}`,
+        value,
+        problem: `is given twice (first ${earlier}): keep one`,
+      });
+      continue;
+    }
+    seen.set(flag, value);
+    const problem = applyFlag(flag, value, params, budget, limits);
+    if (problem) problems.push({ field: `--${flag}`, value, problem });
+    else if (flag === 'ar') aspectRatio = value;
+  }
+  if (seen.has('ar') && seen.has('size')) {
+    problems.push({ field: '--ar', problem: 'and --size both set the size: use one of them' });
+  }
+  if (negatives.length > 0) params.negativePrompt = negatives.join(', ');
+  if (problems.length === 0) problems.push(...rangeProblems(params, limits, defaults));
+  if (problems.length > 0) throw new ValidationError(problems, 'cannot read the prompt');
+  const parsed: ParsedPrompt = { prompt: words.join(' '), params };
+  if (aspectRatio !== undefined) parsed.aspectRatio = aspectRatio;
+  return parsed;
+}
+
+function unquote(text: string): string {
+  const m = /^["“„«](.*)["”“»]$/s.exec(text);
+  return m ? m[1].trim() : text;
+}
+
+/** Reads one flag's value into params; returns what is wrong with it, if anything. */
+function applyFlag(
+  flag: Exclude<FlagName, 'no'>,
+  value: string,
+  params: PromptParams,
+  budget: number,
+  limits: Limits,
+): string | undefined {
+  const int = () => (INTEGER.test(value) ? Number(value) : undefined);
+  const num = () => (DECIMAL.test(value) ? Number(value) : undefined);
+  switch (flag) {
+    case 'ar': {
+      const ratio = parseRatio(value);
+      if (!ratio) return 'must be a ratio W:H, e.g. --ar 16:9';
+      const size = sizeForRatio(ratio.w, ratio.h, budget, limits.sideMultiple);
+      if (Math.min(size.width, size.height) < limits.minSide) {
+        const most = Math.floor(budget / limits.minSide ** 2);
+        return `is too extreme: at this size a side would be under ${limits.minSide} px (at most about ${most}:1)`;
+      }
+      params.width = size.width;
+      params.height = size.height;
+      return undefined;
+    }
+    case 'size': {
+      const m = /^(\d{1,5})\s*[x×*]\s*(\d{1,5})$/i.exec(value);
+      if (!m) return 'must be WIDTHxHEIGHT, e.g. --size 768x512';
+      params.width = Number(m[1]);
+      params.height = Number(m[2]);
+      return undefined;
+    }
+    case 'seed':
+    case 'steps':
+    case 'n':
+    case 'frames':
+    case 'fps': {
+      const n = int();
+      if (n === undefined) return `must be a whole number, e.g. ${FLAG_EXAMPLES[flag]}`;
+      if (flag === 'seed') params.seed = n;
+      else if (flag === 'steps') params.steps = n;
+      else if (flag === 'n') params.count = n;
+      else if (flag === 'frames') params.video = { ...params.video, frames: n };
+      else params.video = { ...params.video, fps: n };
+      return undefined;
+    }
+    case 'cfg':
+    case 'strength': {
+      const n = num();
+      if (n === undefined) return `must be a number, e.g. ${FLAG_EXAMPLES[flag]}`;
+      if (flag === 'cfg') params.guidance = n;
+      else params.strength = n;
+      return undefined;
+    }
+    case 'sampler': {
+      const sampler = normaliseSampler(value);
+      if (!sampler) return `is not a sampler${didYouMean(value, SAMPLERS)}; samplers: ${SAMPLERS.join(', ')}`;
+      params.sampler = sampler;
+      return undefined;
+    }
+    case 'motion': {
+      const motion = normaliseMotion(value);
+      if (!motion) return `is not a motion${didYouMean(value, MOTIONS)}; motions: ${MOTIONS.join(', ')}`;
+      params.video = { ...params.video, motion };
+      return undefined;
+    }
+    case 'model':
+      params.model = value;
+      return undefined;
+  }
+}
+
+/** Checks the flag values against the limits with the job's own schema, naming the flags. */
+function rangeProblems(params: PromptParams, limits: Limits, defaults: Defaults): FieldProblem[] {
+  const result = paramsSchema(limits, defaults).safeParse({ prompt: '', ...params }, { reportInput: true });
+  if (result.success) return [];
+  return problemsFromZod(result.error).map((p) => ({ ...p, field: FLAG_OF_FIELD[p.field] ?? p.field }));
+}

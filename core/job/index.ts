@@ -1,0 +1,4 @@
+export * from './job.ts';
+export * from './limits.ts';
+export * from './params.ts';
+export * from './references.ts';

@@ -1,0 +1,120 @@
+// The one Job that every surface (Discord, Telegram, HTTP) produces.
+import { z } from 'zod';
+import { ValidationError } from '../errors.ts';
+import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
+import { paramsSchema } from './params.ts';
+import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
+import { problemsFromZod } from './zod-problems.ts';
+
+export const JOB_KINDS = ['imagine', 'remix', 'inpaint', 'animate', 'upscale', 'variation'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const PRIORITIES = ['high', 'normal', 'low'] as const;
+
+/** What each kind needs besides params: a prompt, an image, a mask. */
+const NEEDS: Record<JobKind, { prompt: boolean; image: boolean; mask: boolean }> = {
+  imagine: { prompt: true, image: false, mask: false },
+  remix: { prompt: false, image: true, mask: false },
+  inpaint: { prompt: false, image: true, mask: true },
+  animate: { prompt: true, image: false, mask: false },
+  upscale: { prompt: false, image: true, mask: false },
+  variation: { prompt: false, image: true, mask: false },
+};
+
+export function jobRequestSchema(limits: Limits = DEFAULT_LIMITS, defaults: Defaults = DEFAULT_PARAMS) {
+  return z
+    .object({
+      kind: z.enum(JOB_KINDS, { error: `must be one of ${JOB_KINDS.join(', ')}` }),
+      owner: OwnerSchema,
+      origin: OriginSchema,
+      params: paramsSchema(limits, defaults),
+      inputs: InputsSchema.prefault({}),
+      priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default('normal'),
+      /** ISO time after which a job that has not started is cancelled. */
+      deadline: z.iso.datetime({ error: 'must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z' }).optional(),
+      /** The earlier job whose result an upscale or variation works on. */
+      parent: z
+        .object({ jobId: z.string().min(1), index: z.number().int().min(0).default(0) })
+        .strict()
+        .optional(),
+    })
+    .strict()
+    .superRefine((job, ctx) => {
+      const needs = NEEDS[job.kind];
+      if (needs.prompt && job.params.prompt.trim() === '') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params', 'prompt'],
+          input: undefined,
+          message: 'is empty: describe what to draw',
+        });
+      }
+      if (needs.image && !job.inputs.image) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['inputs', 'image'],
+          input: undefined,
+          message: `is required for ${job.kind}: attach a picture`,
+        });
+      }
+      if (needs.mask && !job.inputs.mask) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['inputs', 'mask'],
+          input: undefined,
+          message: 'is required for inpaint: attach a mask (white = repaint)',
+        });
+      }
+      if (!needs.mask && job.inputs.mask) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['inputs', 'mask'],
+          input: undefined,
+          message: `is only used by inpaint, not ${job.kind}`,
+        });
+      }
+    });
+}
+
+export type JobRequest = z.input<ReturnType<typeof jobRequestSchema>>;
+type ParsedRequest = z.output<ReturnType<typeof jobRequestSchema>>;
+
+/** A validated job with every default applied and its seed chosen. */
+export type Job = Omit<ParsedRequest, 'params'> & {
+  id: string;
+  createdAt: string;
+  params: ParsedRequest['params'] & { seed: number; strength: number };
+};
+
+export interface CreateJobOptions {
+  limits?: Limits;
+  defaults?: Defaults;
+  id?: string;
+  now?: Date;
+  /** Where a random seed comes from when the request has none (tests pass a fixed one). */
+  randomSeed?: () => number;
+}
+
+function defaultStrength(kind: JobKind, defaults: Defaults): number {
+  if (kind === 'inpaint') return defaults.inpaintStrength;
+  if (kind === 'upscale') return 0.3;
+  return defaults.strength;
+}
+
+/** Validates a request from any surface and returns the Job, or throws a ValidationError. */
+export function createJob(request: unknown, options: CreateJobOptions = {}): Job {
+  const defaults = options.defaults ?? DEFAULT_PARAMS;
+  const parsed = jobRequestSchema(options.limits, defaults).safeParse(request, { reportInput: true });
+  if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error), 'invalid job');
+  const req = parsed.data;
+  const randomSeed = options.randomSeed ?? (() => Math.floor(Math.random() * (MAX_SEED + 1)));
+  return {
+    ...req,
+    id: options.id ?? crypto.randomUUID(),
+    createdAt: (options.now ?? new Date()).toISOString(),
+    params: {
+      ...req.params,
+      seed: req.params.seed ?? randomSeed(),
+      strength: req.params.strength ?? defaultStrength(req.kind, defaults),
+    },
+  };
+}

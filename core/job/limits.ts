@@ -1,0 +1,98 @@
+// Defaults and limits of a job, in one place. Config may override any of them.
+
+export const SAMPLERS = [
+  'ddim',
+  'pndm',
+  'euler',
+  'euler_a',
+  'dpmpp_2m',
+  'dpmpp_2m_karras',
+  'lms',
+  'lcm',
+] as const;
+export type Sampler = (typeof SAMPLERS)[number];
+
+export const MOTIONS = [
+  'none',
+  'zoom-in',
+  'zoom-out',
+  'pan-left',
+  'pan-right',
+  'pan-up',
+  'pan-down',
+  'orbit',
+] as const;
+export type Motion = (typeof MOTIONS)[number];
+
+export const VIDEO_FORMATS = ['mp4', 'webm', 'gif'] as const;
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
+
+export interface Limits {
+  /** Largest width x height of one picture. */
+  maxPixels: number;
+  /** Smallest and largest side in pixels. */
+  minSide: number;
+  maxSide: number;
+  /** Both sides must be a multiple of this (the VAE downsamples by 8). */
+  sideMultiple: number;
+  maxSteps: number;
+  maxCount: number;
+  maxFrames: number;
+  maxFps: number;
+  maxGuidance: number;
+  maxPromptChars: number;
+  maxMaskBlur: number;
+}
+
+export interface Defaults {
+  width: number;
+  height: number;
+  steps: number;
+  guidance: number;
+  sampler: Sampler;
+  count: number;
+  /** img2img strength for remix and variation. */
+  strength: number;
+  /** Strength of an inpaint job (how much the masked region may change). */
+  inpaintStrength: number;
+  maskBlur: number;
+  frames: number;
+  fps: number;
+  motion: Motion;
+  videoFormat: VideoFormat;
+  model: string;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxPixels: 1024 * 1024,
+  minSide: 64,
+  maxSide: 2048,
+  sideMultiple: 8,
+  maxSteps: 100,
+  maxCount: 4,
+  maxFrames: 48,
+  maxFps: 30,
+  maxGuidance: 30,
+  maxPromptChars: 2000,
+  maxMaskBlur: 64,
+};
+
+export const DEFAULT_PARAMS: Defaults = {
+  width: 512,
+  height: 512,
+  steps: 20,
+  guidance: 7.5,
+  sampler: 'euler_a',
+  count: 1,
+  strength: 0.6,
+  inpaintStrength: 1,
+  maskBlur: 4,
+  frames: 16,
+  fps: 8,
+  motion: 'none',
+  videoFormat: 'mp4',
+  model: 'toy',
+};
+
+/** The largest seed: seeds are unsigned 32-bit so every tool that takes a seed can reproduce ours. */
+export const MAX_SEED = 2 ** 32 - 1;

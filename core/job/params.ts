@@ -1,0 +1,103 @@
+// The parameters of a render, validated against the configured limits.
+import { z } from 'zod';
+import { didYouMean } from '../text/closest.ts';
+import { type Defaults, type Limits, MAX_SEED, MOTIONS, SAMPLERS, VIDEO_FORMATS } from './limits.ts';
+
+function between(min: number, max: number): string {
+  return `must be between ${min} and ${max}`;
+}
+
+function intIn(min: number, max: number) {
+  return z.number().int('must be a whole number').min(min, between(min, max)).max(max, between(min, max));
+}
+
+function numIn(min: number, max: number) {
+  return z.number().min(min, between(min, max)).max(max, between(min, max));
+}
+
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (iss) =>
+      `must be one of ${values.join(', ')}${typeof iss.input === 'string' ? didYouMean(iss.input, values) : ''}`,
+  });
+}
+
+function side(limits: Limits) {
+  const m = limits.sideMultiple;
+  return intIn(limits.minSide, limits.maxSide).refine((v) => v % m === 0, {
+    error: (iss) => {
+      const v = Number(iss.input);
+      const lo = Math.floor(v / m) * m;
+      return `must be a multiple of ${m} (try ${lo} or ${lo + m})`;
+    },
+  });
+}
+
+type ParamsSchema = ReturnType<typeof buildParamsSchema>;
+const cache = new WeakMap<Limits, WeakMap<Defaults, ParamsSchema>>();
+
+/** The params schema for these limits and defaults; built once per pair, since zod schemas are costly to build. */
+export function paramsSchema(limits: Limits, defaults: Defaults): ParamsSchema {
+  let byDefaults = cache.get(limits);
+  if (!byDefaults) {
+    byDefaults = new WeakMap();
+    cache.set(limits, byDefaults);
+  }
+  let schema = byDefaults.get(defaults);
+  if (!schema) {
+    schema = buildParamsSchema(limits, defaults);
+    byDefaults.set(defaults, schema);
+  }
+  return schema;
+}
+
+function buildParamsSchema(limits: Limits, defaults: Defaults) {
+  return z
+    .object({
+      prompt: z.string().max(limits.maxPromptChars, `must be at most ${limits.maxPromptChars} characters`),
+      negativePrompt: z
+        .string()
+        .max(limits.maxPromptChars, `must be at most ${limits.maxPromptChars} characters`)
+        .default(''),
+      width: side(limits).default(defaults.width),
+      height: side(limits).default(defaults.height),
+      steps: intIn(1, limits.maxSteps).default(defaults.steps),
+      guidance: numIn(0, limits.maxGuidance).default(defaults.guidance),
+      sampler: oneOf(SAMPLERS).default(defaults.sampler),
+      /** Absent means random; the chosen seed is always recorded in the job. */
+      seed: intIn(0, MAX_SEED).optional(),
+      count: intIn(1, limits.maxCount).default(defaults.count),
+      strength: numIn(0, 1).optional(),
+      mask: z
+        .object({
+          blur: intIn(0, limits.maxMaskBlur).default(defaults.maskBlur),
+          invert: z.boolean().default(false),
+        })
+        .strict()
+        .prefault({}),
+      video: z
+        .object({
+          frames: intIn(1, limits.maxFrames).default(defaults.frames),
+          fps: intIn(1, limits.maxFps).default(defaults.fps),
+          motion: oneOf(MOTIONS).default(defaults.motion),
+          format: oneOf(VIDEO_FORMATS).default(defaults.videoFormat),
+        })
+        .strict()
+        .prefault({}),
+      model: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a model name (letters, digits, . _ -)')
+        .default(defaults.model),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+      if (p.width * p.height > limits.maxPixels) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['size'],
+          input: `${p.width}x${p.height}`,
+          message: `is ${p.width * p.height} pixels, over the limit of ${limits.maxPixels} (use a smaller --size, or --ar to keep the budget)`,
+        });
+      }
+    });
+}
