@@ -22,12 +22,8 @@ export async function readTokenizerFolder(dir: string): Promise<TokenizerFiles> 
     const hint = existsSync(join(dir, 'tokenizer', 'vocab.json')) ? '; pass its tokenizer/ subfolder' : '';
     throw new Error(`${vocabPath}: missing (expected the JSON vocabulary of a CLIP tokenizer)${hint}`);
   }
-  const vocab = parseVocab(await readJson(vocabPath), vocabPath);
-  const mergesPath = join(dir, 'merges.txt');
-  if (!existsSync(mergesPath)) {
-    throw new Error(`${mergesPath}: missing (expected the BPE merges, one "left right" pair a line)`);
-  }
-  const merges = parseMerges(await readFile(mergesPath, 'utf8'), mergesPath);
+  const vocab = await readVocabFile(vocabPath);
+  const merges = await readMergesFile(join(dir, 'merges.txt'));
   // special_tokens_map.json wins over tokenizer_config.json, as in transformers.
   const options: Partial<ClipTokenizerOptions> = {};
   for (const name of ['tokenizer_config.json', 'special_tokens_map.json']) {
@@ -35,6 +31,20 @@ export async function readTokenizerFolder(dir: string): Promise<TokenizerFiles> 
     if (existsSync(path)) Object.assign(options, optionsFromConfigJson(await readJson(path), path));
   }
   return { vocab, merges, options };
+}
+
+/** A `vocab.json`: token -> id. */
+export async function readVocabFile(path: string): Promise<Map<string, number>> {
+  if (!existsSync(path))
+    throw new Error(`${path}: missing (expected the JSON vocabulary of a CLIP tokenizer)`);
+  return parseVocab(await readJson(path), path);
+}
+
+/** A `merges.txt`, in priority order. */
+export async function readMergesFile(path: string): Promise<[string, string][]> {
+  if (!existsSync(path))
+    throw new Error(`${path}: missing (expected the BPE merges, one "left right" pair a line)`);
+  return parseMerges(await readFile(path, 'utf8'), path);
 }
 
 async function readJson(path: string): Promise<unknown> {
