@@ -1,0 +1,92 @@
+// Schedulers by diffusers class name, and our user-facing sampler names mapped onto them.
+import { DDIMScheduler } from './ddim.ts';
+import { DDPMScheduler } from './ddpm.ts';
+import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
+import { EulerDiscreteScheduler } from './euler.ts';
+import { EulerAncestralDiscreteScheduler } from './euler-ancestral.ts';
+import { LCMScheduler } from './lcm.ts';
+import { LMSDiscreteScheduler } from './lms.ts';
+import { PNDMScheduler } from './pndm.ts';
+import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+
+const CLASSES: Readonly<Record<string, new (config: SchedulerConfig) => Scheduler>> = {
+  DDIMScheduler,
+  DDPMScheduler,
+  DPMSolverMultistepScheduler,
+  EulerAncestralDiscreteScheduler,
+  EulerDiscreteScheduler,
+  LCMScheduler,
+  LMSDiscreteScheduler,
+  PNDMScheduler,
+};
+
+export const SCHEDULER_CLASSES: readonly string[] = Object.keys(CLASSES);
+
+/** A scheduler from a diffusers class name (a config's `_class_name`) and its config. */
+export function createScheduler(className: string, config: object): Scheduler {
+  const make = Object.hasOwn(CLASSES, className) ? CLASSES[className] : undefined;
+  if (!make) {
+    throw new Error(`unknown scheduler class "${className}" (supported: ${SCHEDULER_CLASSES.join(', ')})`);
+  }
+  return new make(config as SchedulerConfig);
+}
+
+interface SamplerChoice {
+  className: string;
+  overrides: SchedulerConfig;
+}
+
+const SAMPLERS = {
+  ddim: { className: 'DDIMScheduler', overrides: {} },
+  ddpm: { className: 'DDPMScheduler', overrides: {} },
+  // PLMS, as Stable Diffusion ships it: no Runge-Kutta warm-up.
+  pndm: { className: 'PNDMScheduler', overrides: { skip_prk_steps: true } },
+  euler: { className: 'EulerDiscreteScheduler', overrides: {} },
+  euler_a: { className: 'EulerAncestralDiscreteScheduler', overrides: {} },
+  dpmpp_2m: {
+    className: 'DPMSolverMultistepScheduler',
+    overrides: { algorithm_type: 'dpmsolver++', solver_order: 2, use_karras_sigmas: false },
+  },
+  dpmpp_2m_karras: {
+    className: 'DPMSolverMultistepScheduler',
+    overrides: { algorithm_type: 'dpmsolver++', solver_order: 2, use_karras_sigmas: true },
+  },
+  lms: { className: 'LMSDiscreteScheduler', overrides: {} },
+  lcm: { className: 'LCMScheduler', overrides: {} },
+} as const satisfies Record<string, SamplerChoice>;
+
+export type SamplerName = keyof typeof SAMPLERS;
+export const SAMPLER_NAMES = Object.keys(SAMPLERS) as SamplerName[];
+
+export function isSamplerName(name: string): name is SamplerName {
+  return Object.hasOwn(SAMPLERS, name);
+}
+
+/**
+ * The config a sampler runs with on a model whose folder holds `baseConfig` (usually PNDM's). Like
+ * diffusers' `from_config`, it keeps what the model set explicitly (betas, prediction_type,
+ * num_train_timesteps, steps_offset, timestep_spacing, ...) and drops bookkeeping keys and values the
+ * base class only had by default (`_use_default_values`), so each class falls back to its own defaults.
+ */
+export function samplerConfig(
+  sampler: SamplerName,
+  baseConfig: object,
+): { className: string; config: SchedulerConfig } {
+  const base = baseConfig as SchedulerConfig;
+  const defaulted = Array.isArray(base._use_default_values) ? (base._use_default_values as unknown[]) : [];
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (!key.startsWith('_') && !defaulted.includes(key)) kept[key] = value;
+  }
+  const choice: SamplerChoice = SAMPLERS[sampler];
+  return { className: choice.className, config: { ...kept, ...choice.overrides } };
+}
+
+/** A fresh scheduler for a user-facing sampler name on a model with scheduler config `baseConfig`. */
+export function schedulerForSampler(sampler: string, baseConfig: object): Scheduler {
+  if (!isSamplerName(sampler)) {
+    throw new Error(`unknown sampler "${sampler}" (supported: ${SAMPLER_NAMES.join(', ')})`);
+  }
+  const { className, config } = samplerConfig(sampler, baseConfig);
+  return createScheduler(className, config);
+}
