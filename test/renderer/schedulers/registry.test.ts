@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createScheduler,
+  SAMPLER_NAMES,
+  samplerConfig,
+  schedulerForSampler,
+} from '../../../renderer/schedulers/registry.ts';
+import { SD15_SCHEDULER_CONFIG, scaledLinearSigma } from './fixtures.ts';
+
+describe('sampler names', () => {
+  it('map to diffusers classes', () => {
+    const classes = Object.fromEntries(
+      SAMPLER_NAMES.map((name) => [name, schedulerForSampler(name, SD15_SCHEDULER_CONFIG).className]),
+    );
+    expect(classes).toEqual({
+      ddim: 'DDIMScheduler',
+      ddpm: 'DDPMScheduler',
+      pndm: 'PNDMScheduler',
+      euler: 'EulerDiscreteScheduler',
+      euler_a: 'EulerAncestralDiscreteScheduler',
+      dpmpp_2m: 'DPMSolverMultistepScheduler',
+      dpmpp_2m_karras: 'DPMSolverMultistepScheduler',
+      lms: 'LMSDiscreteScheduler',
+      lcm: 'LCMScheduler',
+    });
+  });
+
+  it('dpmpp_2m_karras uses Karras sigmas and dpmpp_2m does not, even if the model config asks', () => {
+    const plain = schedulerForSampler('dpmpp_2m', { ...SD15_SCHEDULER_CONFIG, use_karras_sigmas: true });
+    const karras = schedulerForSampler('dpmpp_2m_karras', SD15_SCHEDULER_CONFIG);
+    plain.setTimesteps(20);
+    karras.setTimesteps(20);
+    expect(plain.sigmas![19]).toBeCloseTo(scaledLinearSigma(50), 4);
+    expect(karras.sigmas![19]).toBeCloseTo(scaledLinearSigma(0), 4);
+    expect(samplerConfig('dpmpp_2m_karras', SD15_SCHEDULER_CONFIG).config).toMatchObject({
+      algorithm_type: 'dpmsolver++',
+      solver_order: 2,
+      use_karras_sigmas: true,
+    });
+  });
+
+  it("carry the model's betas and steps_offset over, and drop its bookkeeping keys", () => {
+    const { className, config } = samplerConfig('ddim', SD15_SCHEDULER_CONFIG);
+    expect(className).toBe('DDIMScheduler');
+    expect(config).not.toHaveProperty('_class_name');
+    expect(config).toMatchObject({ beta_schedule: 'scaled_linear', beta_start: 0.00085, steps_offset: 1 });
+    const ddim = schedulerForSampler('ddim', SD15_SCHEDULER_CONFIG);
+    ddim.setTimesteps(20);
+    expect(ddim.timesteps[19]).toBe(1);
+    const euler = schedulerForSampler('euler', SD15_SCHEDULER_CONFIG);
+    euler.setTimesteps(20);
+    expect(euler.sigmas![0]).toBeCloseTo(scaledLinearSigma(999), 4);
+  });
+
+  it('pndm means PLMS: Runge-Kutta warm-up skipped whatever the model config says', () => {
+    const s = schedulerForSampler('pndm', { ...SD15_SCHEDULER_CONFIG, skip_prk_steps: false });
+    s.setTimesteps(20);
+    expect(s.timesteps).toHaveLength(21);
+  });
+
+  it('values the base class only had by default do not override the target class defaults', () => {
+    const explicit = { ...SD15_SCHEDULER_CONFIG, timestep_spacing: 'leading' };
+    const defaulted = { ...explicit, _use_default_values: ['timestep_spacing'] };
+    const a = schedulerForSampler('euler', explicit);
+    const b = schedulerForSampler('euler', defaulted);
+    a.setTimesteps(20);
+    b.setTimesteps(20);
+    expect(a.timesteps[0]).toBe(951);
+    expect(b.timesteps[0]).toBe(999);
+  });
+
+  it('an unknown sampler or class is an error listing what exists', () => {
+    expect(() => schedulerForSampler('heun', SD15_SCHEDULER_CONFIG)).toThrow(
+      'unknown sampler "heun" (supported: ddim, ddpm, pndm, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lms, lcm)',
+    );
+    expect(() => createScheduler('toString', {})).toThrow(
+      /^unknown scheduler class "toString" \(supported: DDIMScheduler/,
+    );
+  });
+});
