@@ -110,7 +110,9 @@ export class LMSDiscreteScheduler implements Scheduler {
     this.derivatives.push(derivative);
     if (this.derivatives.length > LMS_ORDER) this.derivatives.shift();
 
-    // The first steps of a run (or of an img2img run) have fewer past derivatives to use.
+    // Early in a run there are fewer past derivatives than the order. diffusers keys the order to the step
+    // index alone, so its img2img runs start with an order-4 coefficient applied to a single derivative;
+    // here the order never exceeds the derivatives at hand (identical for runs from the first step).
     const order = Math.min(i + 1, LMS_ORDER, this.derivatives.length);
     const out = Float64Array.from(sample);
     for (let j = 0; j < order; j++) {

@@ -3,6 +3,7 @@ import { DDIMScheduler } from '../../../renderer/schedulers/ddim.ts';
 import { DPMSolverMultistepScheduler } from '../../../renderer/schedulers/dpm-solver-multistep.ts';
 import { EulerDiscreteScheduler } from '../../../renderer/schedulers/euler.ts';
 import { img2imgTimesteps } from '../../../renderer/schedulers/img2img.ts';
+import { LMSDiscreteScheduler } from '../../../renderer/schedulers/lms.ts';
 import { expectClose, SD15_SCHEDULER_CONFIG, wave } from './fixtures.ts';
 
 describe('img2imgTimesteps', () => {
@@ -53,5 +54,15 @@ describe('img2imgTimesteps', () => {
     // Without img2img, a lookup of the same timestep takes the second occurrence.
     s.setTimesteps(50);
     expect(s.addNoise(zero, ones, s.timesteps[47])[0]).toBeCloseTo(sigmaT(s.sigmas[48]), 6);
+  });
+
+  it('LMS starts mid-schedule with a first-order step, as it has only one derivative yet', () => {
+    const lms = new LMSDiscreteScheduler(SD15_SCHEDULER_CONFIG);
+    const euler = new EulerDiscreteScheduler(SD15_SCHEDULER_CONFIG);
+    const kept = img2imgTimesteps(lms, 20, 0.5);
+    img2imgTimesteps(euler, 20, 0.5);
+    const x = wave(16, 1);
+    const eps = wave(16, 2);
+    expectClose(lms.step(eps, kept[0], x), euler.step(eps, kept[0], x), 1e-6);
   });
 });
