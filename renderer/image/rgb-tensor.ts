@@ -1,0 +1,50 @@
+// Raw RGB bytes <-> NCHW float tensors in [-1, 1], with the arithmetic of diffusers' VaeImageProcessor
+// (float32 throughout, numpy's round-half-to-even) so a picture round-trips to the same bytes as there.
+
+/** Interleaved RGB bytes (H x W x 3) to a [1, 3, H, W] tensor: 2 * (v / 255) - 1, as diffusers normalises. */
+export function rgbToTensor(rgb: Uint8Array, width: number, height: number): Float32Array {
+  const plane = width * height;
+  if (rgb.length !== plane * 3) {
+    throw new Error(`rgbToTensor: expected ${plane * 3} bytes for ${width}x${height} RGB, got ${rgb.length}`);
+  }
+  const out = new Float32Array(plane * 3);
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) {
+      // v / 255 rounds to float32 first (numpy's astype(float32) / 255); 2x - 1 is then exact in double and
+      // rounds once when stored, as the float32 subtraction does.
+      out[c * plane + i] = 2 * Math.fround(rgb[i * 3 + c] / 255) - 1;
+    }
+  }
+  return out;
+}
+
+/** numpy's `round`: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** One channel value in [-1, 1] to a byte: (x / 2 + 0.5).clamp(0, 1) * 255, rounded, all in float32. */
+export function unitToByte(x: number): number {
+  let v = Math.fround(Math.fround(x / 2) + 0.5);
+  if (!(v > 0)) v = 0; // also maps NaN to 0
+  if (v > 1) v = 1;
+  return roundHalfEven(Math.fround(v * 255));
+}
+
+/** Picture `index` of a [B, 3, H, W] tensor in [-1, 1] to interleaved RGB bytes (H x W x 3). */
+export function tensorToRgb(tensor: Float32Array, index: number, width: number, height: number): Buffer {
+  const plane = width * height;
+  const offset = index * plane * 3;
+  if (!Number.isInteger(index) || index < 0 || offset + plane * 3 > tensor.length) {
+    throw new Error(
+      `tensorToRgb: picture ${index} of ${width}x${height} is outside a tensor of ${tensor.length} values`,
+    );
+  }
+  const out = Buffer.allocUnsafe(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[i * 3 + c] = unitToByte(tensor[base + i]);
+  }
+  return out;
+}
