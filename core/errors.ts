@@ -33,3 +33,18 @@ export class ValidationError extends Error {
     this.problems = problems;
   }
 }
+
+export type RefusalCode = 'rate_limited' | 'owner_cap' | 'no_worker' | 'forbidden' | 'not_found' | 'final';
+
+/** A valid job the service will not take now: over a limit, or nothing can serve it. */
+export class JobRefusedError extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+    /** When trying again may work (rate limits). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'JobRefusedError';
+  }
+}

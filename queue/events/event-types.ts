@@ -1,0 +1,21 @@
+// What a job tells its watchers: every surface renders these (progress bars, SSE, edits).
+import type { JobStatus } from '../../core/flows/flow-types.ts';
+
+export type JobEvent =
+  | { type: 'status'; status: JobStatus; finished?: string }
+  | { type: 'queue'; position: number; etaMs?: number }
+  | { type: 'progress'; step: number; total: number; preview?: string }
+  | { type: 'done'; outputs: Record<string, unknown> }
+  | { type: 'failed'; code: string; message: string }
+  | { type: 'cancelled'; message: string };
+
+export interface StoredEvent {
+  /** Stream entry id: events can be resumed from it (SSE Last-Event-ID). */
+  id: string;
+  at: number;
+  event: JobEvent;
+}
+
+export function isFinalEvent(event: JobEvent): boolean {
+  return event.type === 'done' || event.type === 'failed' || event.type === 'cancelled';
+}

@@ -1,0 +1,98 @@
+// Progress events per job on a Redis stream (so a late watcher replays what it missed) plus one
+// pub/sub channel that says "job X has news", so watchers need no blocking connection each.
+import type { Redis } from 'ioredis';
+import type { Keys } from '../orchestrator/keys.ts';
+import { isFinalEvent, type JobEvent, type StoredEvent } from './event-types.ts';
+
+const MAX_EVENTS = 1000;
+const STREAM_TTL_S = 7 * 24 * 3600;
+
+export class JobEvents {
+  private subscriber?: Redis;
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async publish(jobId: string, event: JobEvent): Promise<void> {
+    const key = this.keys.events(jobId);
+    await this.redis
+      .multi()
+      .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'e', JSON.stringify(event), 'at', Date.now())
+      .expire(key, STREAM_TTL_S)
+      .publish(this.keys.eventsChannel, jobId)
+      .exec();
+  }
+
+  /** Events after `afterId` ('0' = from the start). */
+  async read(jobId: string, afterId = '0'): Promise<StoredEvent[]> {
+    const start = afterId === '0' ? '-' : `(${afterId}`;
+    const entries = await this.redis.xrange(this.keys.events(jobId), start, '+');
+    return entries.map(([id, fields]) => {
+      const map: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]] = fields[i + 1];
+      return { id, at: Number(map.at), event: JSON.parse(map.e) as JobEvent };
+    });
+  }
+
+  private async ensureSubscriber(): Promise<void> {
+    if (this.subscriber) return;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, jobId: string) => {
+      for (const wake of this.listeners.get(jobId) ?? []) wake();
+    });
+    await this.subscriber.subscribe(this.keys.eventsChannel);
+  }
+
+  /**
+   * Every event of a job from `afterId` on, ending after its final event (or when `signal` aborts).
+   * Replays stored events first, so nothing between subscribe and the first publish is lost.
+   */
+  async *watch(
+    jobId: string,
+    options: { afterId?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<StoredEvent> {
+    await this.ensureSubscriber();
+    let last = options.afterId ?? '0';
+    let wake: (() => void) | undefined;
+    let pending = true; // read at least once
+    const notify = () => {
+      pending = true;
+      wake?.();
+    };
+    const set = this.listeners.get(jobId) ?? new Set();
+    set.add(notify);
+    this.listeners.set(jobId, set);
+    const onAbort = () => wake?.();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      while (!options.signal?.aborted) {
+        if (!pending) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            // A periodic re-read covers a notification lost while reconnecting.
+            setTimeout(resolve, 5000).unref();
+          });
+          wake = undefined;
+        }
+        pending = false;
+        for (const stored of await this.read(jobId, last)) {
+          last = stored.id;
+          yield stored;
+          if (isFinalEvent(stored.event)) return;
+        }
+      }
+    } finally {
+      set.delete(notify);
+      if (set.size === 0) this.listeners.delete(jobId);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber?.quit().catch(() => undefined);
+    this.subscriber = undefined;
+  }
+}

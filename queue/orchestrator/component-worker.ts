@@ -1,0 +1,191 @@
+// Runs components: one BullMQ worker per resource class this process serves. A handler's result is
+// recorded with the orchestrator (which dispatches what comes next); an error is retried by BullMQ
+// until the component's last attempt, then recorded as the job's failure with a user-facing reason.
+import { type Job as BullJob, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JobRefusedError, ValidationError } from '../../core/errors.ts';
+import { componentByName } from '../../core/flows/flow-queries.ts';
+import type { ComponentDef, ResourceQueue } from '../../core/flows/flow-types.ts';
+import type { Job } from '../../core/job/job.ts';
+import type { JobEvent } from '../events/event-types.ts';
+import type { JobState } from './job-state.ts';
+import type { ComponentMessage, Orchestrator } from './orchestrator.ts';
+
+export interface ComponentContext {
+  jobId: string;
+  job: Job;
+  state: JobState;
+  component: ComponentDef;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Fires on cancel and on the component's timeout. */
+  signal: AbortSignal;
+  publish(event: JobEvent): Promise<void>;
+  /**
+   * Runs an effect at most once per job and component (a message posted, a callback sent): a retry
+   * after the effect happened skips it.
+   */
+  once<T>(effect: () => Promise<T>): Promise<T | undefined>;
+}
+
+export type ComponentHandler = (ctx: ComponentContext) => Promise<unknown>;
+
+/** A failure the user should read as is; anything else becomes "internal error". */
+export class ComponentError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** False when trying again cannot help (bad input). */
+    readonly retryable = true,
+  ) {
+    super(message);
+    this.name = 'ComponentError';
+  }
+}
+
+export interface ComponentWorkersOptions {
+  orchestrator: Orchestrator;
+  /** A connection BullMQ may block on (maxRetriesPerRequest: null). */
+  connection: Redis;
+  queueNames: Record<ResourceQueue, string>;
+  /** BullMQ key prefix, the same as the queues'. */
+  prefix: string;
+  handlers: Readonly<Record<string, ComponentHandler>>;
+  serve: readonly ResourceQueue[];
+  concurrency?: Partial<Record<ResourceQueue, number>>;
+  /** Lock of a running component; a worker that dies loses its jobs to others after this. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+function failureOf(err: unknown): { code: string; message: string; retryable: boolean } {
+  if (err instanceof ComponentError)
+    return { code: err.code, message: err.message, retryable: err.retryable };
+  if (err instanceof ValidationError)
+    return { code: 'invalid_input', message: err.message, retryable: false };
+  if (err instanceof JobRefusedError) return { code: err.code, message: err.message, retryable: false };
+  return {
+    code: 'internal',
+    message: `internal error: ${(err as Error)?.message ?? String(err)}`,
+    retryable: true,
+  };
+}
+
+export class ComponentWorkers {
+  private readonly workers: Worker[] = [];
+  private readonly running = new Map<string, Set<AbortController>>();
+  private cancelListener?: Redis;
+
+  constructor(private readonly options: ComponentWorkersOptions) {}
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const orch = o.orchestrator;
+    this.cancelListener = o.connection.duplicate();
+    this.cancelListener.on('message', (_c: string, jobId: string) => {
+      for (const controller of this.running.get(jobId) ?? []) controller.abort(new Error('cancelled'));
+    });
+    await this.cancelListener.subscribe(orch.keys.cancelChannel);
+    for (const queue of o.serve) {
+      const worker = new Worker<ComponentMessage>(o.queueNames[queue], (job) => this.process(job), {
+        connection: o.connection,
+        prefix: o.prefix,
+        concurrency: o.concurrency?.[queue] ?? (queue === 'gpu' ? 1 : 8),
+        lockDuration: o.lockDurationMs ?? 30_000,
+        stalledInterval: o.stalledIntervalMs ?? 15_000,
+        maxStalledCount: 2,
+      });
+      // Covers what the processor could not record itself, e.g. a job that stalled too often.
+      worker.on('failed', (job, err) => {
+        if (!job) return;
+        const attempts = job.opts.attempts ?? 1;
+        if (job.attemptsMade < attempts && !/stalled/i.test(err.message)) return;
+        void this.recordFailure(job.data, failureOf(err)).catch(() => undefined);
+      });
+      worker.on('error', (err) => o.log?.(`worker ${queue}: ${err.message}`));
+      this.workers.push(worker);
+    }
+  }
+
+  private async recordFailure(message: ComponentMessage, failure: { code: string; message: string }) {
+    const orch = this.options.orchestrator;
+    const state = await orch.state(message.jobId);
+    const def = state && componentByName(orch.flowOf(state.job.kind), message.component);
+    const result = await orch.complete(message.jobId, message.component, { ok: false, ...failure });
+    if (def?.queue === 'gpu' && !result.duplicate) await orch.releaseFairSlot(message.owner);
+  }
+
+  private async process(bullJob: BullJob<ComponentMessage>): Promise<void> {
+    const { jobId, component } = bullJob.data;
+    const orch = this.options.orchestrator;
+    const state = await orch.state(jobId);
+    if (!state || state.status === 'done' || state.status === 'failed' || state.status === 'cancelled')
+      return;
+    const def = componentByName(orch.flowOf(state.job.kind), component);
+    const handler = this.options.handlers[component];
+    if (!def || !handler) {
+      await this.recordFailure(bullJob.data, {
+        code: 'internal',
+        message: `internal error: no handler for component ${component}`,
+      });
+      return;
+    }
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(def.timeoutMs)]);
+    const set = this.running.get(jobId) ?? new Set();
+    set.add(controller);
+    this.running.set(jobId, set);
+    const dedupeKey = orch.keys.dedupe(jobId, component);
+    const ctx: ComponentContext = {
+      jobId,
+      job: state.job,
+      state,
+      component: def,
+      attempt: bullJob.attemptsMade + 1,
+      signal,
+      publish: (event) => orch.events.publish(jobId, event),
+      once: async (effect) => {
+        if (await orch.redis.exists(dedupeKey)) return undefined;
+        const value = await effect();
+        await orch.redis.set(dedupeKey, '1', 'EX', 7 * 24 * 3600);
+        return value;
+      },
+    };
+    // A handler that ignores its signal must still not hold the job past its timeout.
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const output = await Promise.race([handler(ctx), aborted]);
+      if (signal.aborted && controller.signal.aborted) return; // cancelled: the job is final already
+      await orch.complete(jobId, component, { ok: true, output });
+      if (def.queue === 'gpu') await orch.releaseFairSlot(bullJob.data.owner);
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      const failure = signal.aborted
+        ? {
+            code: 'timeout',
+            message: `${component} took longer than ${def.timeoutMs / 1000} s`,
+            retryable: true,
+          }
+        : failureOf(err);
+      const last = bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1);
+      if (!failure.retryable || last) {
+        await this.recordFailure(bullJob.data, failure);
+        return;
+      }
+      throw err;
+    } finally {
+      set.delete(controller);
+      if (set.size === 0) this.running.delete(jobId);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.cancelListener?.quit().catch(() => undefined);
+    await this.options.connection.quit().catch(() => undefined);
+  }
+}

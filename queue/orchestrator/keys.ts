@@ -1,0 +1,38 @@
+// Redis key names of the orchestrator, in one place.
+
+export interface Keys {
+  job(id: string): string;
+  called(id: string): string;
+  returned(id: string): string;
+  /** Sorted set of unfinished job ids, scored by submit time (the sweeper walks it). */
+  active: string;
+  ownerActive(owner: string): string;
+  bucket(owner: string): string;
+  dedupe(id: string, component: string): string;
+  events(id: string): string;
+  eventsChannel: string;
+  cancelChannel: string;
+  worker(id: string): string;
+  workers: string;
+  fairCounter: string;
+  idempotency(owner: string, key: string): string;
+}
+
+export function makeKeys(prefix = 'img'): Keys {
+  return {
+    job: (id) => `${prefix}:job:${id}`,
+    called: (id) => `${prefix}:job:${id}:called`,
+    returned: (id) => `${prefix}:job:${id}:returned`,
+    active: `${prefix}:active`,
+    ownerActive: (owner) => `${prefix}:owner:${owner}:active`,
+    bucket: (owner) => `${prefix}:owner:${owner}:bucket`,
+    dedupe: (id, component) => `${prefix}:dedupe:${id}:${component}`,
+    events: (id) => `${prefix}:events:${id}`,
+    eventsChannel: `${prefix}:events`,
+    cancelChannel: `${prefix}:cancel`,
+    worker: (id) => `${prefix}:worker:${id}`,
+    workers: `${prefix}:workers`,
+    fairCounter: `${prefix}:fair`,
+    idempotency: (owner, key) => `${prefix}:idem:${owner}:${key}`,
+  };
+}

@@ -1,0 +1,68 @@
+-- Shared by the transition scripts (prepended to each when loaded). Reads a job's flow, marks every
+-- runnable component of the current module as called, and moves the job through finished modules.
+-- Slots are 2 bits in the "called" and "returned" strings, addressed with BITFIELD u2 #slot, so two
+-- components finishing together never overwrite each other's bits.
+
+local FINAL = { done = true, failed = true, cancelled = true }
+
+local function get_bits(key, slot)
+  return redis.call('BITFIELD', key, 'GET', 'u2', '#' .. slot)[1]
+end
+
+local function set_bits(key, slot, value)
+  redis.call('BITFIELD', key, 'SET', 'u2', '#' .. slot, value)
+end
+
+-- A job that reached a final status leaves the active sets and expires later.
+local function finish(job_key, called_key, returned_key, active_key, owner_key, job_id, status, now, ttl)
+  redis.call('HSET', job_key, 'status', status, 'updated', now, 'finished', now)
+  redis.call('ZREM', active_key, job_id)
+  redis.call('SREM', owner_key, job_id)
+  redis.call('PEXPIRE', job_key, ttl)
+  redis.call('PEXPIRE', called_key, ttl)
+  redis.call('PEXPIRE', returned_key, ttl)
+end
+
+-- Returns the names of the components it marked called (to be enqueued by the caller).
+local function advance(job_key, called_key, returned_key, active_key, owner_key, job_id, now, ttl)
+  local status = redis.call('HGET', job_key, 'status')
+  if (not status) or FINAL[status] then return {} end
+  local flow = cjson.decode(redis.call('HGET', job_key, 'flow'))
+  local m = tonumber(redis.call('HGET', job_key, 'module'))
+  local started = {}
+  while true do
+    local module = flow.modules[m + 1]
+    local all_ok = true
+    for _, c in ipairs(module.components) do
+      local r = get_bits(returned_key, c.slot)
+      if r == 2 then
+        finish(job_key, called_key, returned_key, active_key, owner_key, job_id, 'failed', now, ttl)
+        return started
+      end
+      if r ~= 1 then
+        all_ok = false
+        if get_bits(called_key, c.slot) == 0 then
+          local ready = true
+          for _, d in ipairs(c.deps) do
+            if get_bits(returned_key, d) ~= 1 then
+              ready = false
+              break
+            end
+          end
+          if ready then
+            set_bits(called_key, c.slot, 1)
+            table.insert(started, c.name)
+          end
+        end
+      end
+    end
+    if not all_ok then break end
+    if m + 1 >= #flow.modules then
+      finish(job_key, called_key, returned_key, active_key, owner_key, job_id, 'done', now, ttl)
+      break
+    end
+    m = m + 1
+    redis.call('HSET', job_key, 'module', m, 'status', flow.modules[m + 1].nextStatus, 'updated', now)
+  end
+  return started
+end

@@ -1,0 +1,22 @@
+-- Records one component's outcome (01 success, 10 failure) and dispatches what became runnable.
+-- A second report for the same slot (a retried or re-delivered component) changes nothing.
+-- KEYS: job, called, returned, active, owner
+-- ARGV: job_id, slot, outcome (1|2), output_field, output_json, error_code, error_message, now_ms, ttl_ms
+local job_key, called_key, returned_key, active_key, owner_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local job_id, slot, outcome = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, ttl = tonumber(ARGV[8]), tonumber(ARGV[9])
+
+local status = redis.call('HGET', job_key, 'status')
+if not status then return { 'missing' } end
+if get_bits(called_key, slot) ~= 1 or get_bits(returned_key, slot) ~= 0 then
+  return { 'duplicate', status }
+end
+set_bits(returned_key, slot, outcome)
+if ARGV[4] ~= '' then redis.call('HSET', job_key, ARGV[4], ARGV[5]) end
+if outcome == 2 and not redis.call('HGET', job_key, 'error_code') then
+  redis.call('HSET', job_key, 'error_code', ARGV[6], 'error', ARGV[7])
+end
+redis.call('HSET', job_key, 'updated', now)
+local started = advance(job_key, called_key, returned_key, active_key, owner_key, job_id, now, ttl)
+table.insert(started, 1, redis.call('HGET', job_key, 'status'))
+return started

@@ -1,0 +1,96 @@
+// Wires one orchestrator: Redis connections, the three BullMQ queues, events, and (on request)
+// component workers. Every role builds its part of the system with this.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { FlowDef, ResourceQueue } from '../core/flows/flow-types.ts';
+import { flowFor as shippedFlowFor } from '../core/flows/flows.ts';
+import type { Job, JobKind } from '../core/job/job.ts';
+import { JobEvents } from './events/job-events.ts';
+import {
+  type ComponentHandler,
+  ComponentWorkers,
+  type ComponentWorkersOptions,
+} from './orchestrator/component-worker.ts';
+import { makeKeys } from './orchestrator/keys.ts';
+import { Orchestrator, type OwnerLimits } from './orchestrator/orchestrator.ts';
+
+export interface QueueSystemOptions {
+  redisUrl: string;
+  /** Separates systems sharing one Redis (tests, staging). */
+  prefix?: string;
+  flowFor?: (kind: JobKind) => FlowDef;
+  limits?: OwnerLimits;
+  admit?: (job: Job) => Promise<void>;
+}
+
+export interface QueueSystem {
+  orchestrator: Orchestrator;
+  events: JobEvents;
+  queues: Record<ResourceQueue, Queue>;
+  queueNames: Record<ResourceQueue, string>;
+  redis: Redis;
+  startWorkers(
+    handlers: Readonly<Record<string, ComponentHandler>>,
+    serve: readonly ResourceQueue[],
+    options?: Partial<
+      Pick<ComponentWorkersOptions, 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log'>
+    >,
+  ): Promise<ComponentWorkers>;
+  close(): Promise<void>;
+}
+
+export function connect(url: string): Redis {
+  // BullMQ workers block on their connection; it must not give up on commands.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
+  const prefix = options.prefix ?? 'img';
+  const redis = connect(options.redisUrl);
+  const keys = makeKeys(prefix);
+  const events = new JobEvents(redis, keys);
+  const queueNames: Record<ResourceQueue, string> = { io: 'io', cpu: 'cpu', gpu: 'gpu' };
+  const bullPrefix = `${prefix}-bull`;
+  const queues = {
+    io: new Queue(queueNames.io, { connection: redis, prefix: bullPrefix }),
+    cpu: new Queue(queueNames.cpu, { connection: redis, prefix: bullPrefix }),
+    gpu: new Queue(queueNames.gpu, { connection: redis, prefix: bullPrefix }),
+  };
+  const orchestrator = new Orchestrator({
+    redis,
+    queues,
+    events,
+    keys,
+    flowFor: options.flowFor ?? shippedFlowFor,
+    limits: options.limits,
+    admit: options.admit,
+  });
+  const workers: ComponentWorkers[] = [];
+  return {
+    orchestrator,
+    events,
+    queues,
+    queueNames,
+    redis,
+    async startWorkers(handlers, serve, extra = {}) {
+      const w = new ComponentWorkers({
+        orchestrator,
+        connection: connect(options.redisUrl),
+        queueNames,
+        handlers,
+        serve,
+        prefix: bullPrefix,
+        ...extra,
+      });
+      await w.start();
+      workers.push(w);
+      return w;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await events.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
