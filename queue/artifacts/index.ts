@@ -1,0 +1,2 @@
+export * from './artifact-store.ts';
+export * from './file-artifact-store.ts';
