@@ -1,0 +1,68 @@
+// The denoiser: adapts to the timestep's element type and shape, and to 4- or 9-channel inputs.
+
+import { floatTensor, intTensor, readFloats, type TensorSpec } from '../onnx/tensor-io.ts';
+import type { TimedSession } from '../onnx/timed-session.ts';
+import { ModelFolderError } from './model-folder-error.ts';
+
+const KNOWN_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states']);
+
+export class Unet {
+  readonly inChannels: number;
+  private readonly timestep: TensorSpec;
+  private readonly sample: TensorSpec;
+  private readonly hidden: TensorSpec;
+  private readonly outName: string;
+
+  constructor(
+    private readonly session: TimedSession,
+    configInChannels?: number,
+  ) {
+    const need = (name: string) => {
+      const spec = session.input(name);
+      if (!spec) {
+        throw new ModelFolderError(
+          session.file,
+          `expected inputs sample, timestep, encoder_hidden_states; found ${session.inputs.map((i) => i.name).join(', ')}`,
+        );
+      }
+      return spec;
+    };
+    this.sample = need('sample');
+    this.timestep = need('timestep');
+    this.hidden = need('encoder_hidden_states');
+    const extra = session.inputs.filter((i) => !KNOWN_INPUTS.has(i.name)).map((i) => i.name);
+    if (extra.length > 0) {
+      throw new ModelFolderError(session.file, `has inputs this renderer does not feed: ${extra.join(', ')}`);
+    }
+    const channels = this.sample.shape[1];
+    this.inChannels = typeof channels === 'number' ? channels : (configInChannels ?? 4);
+    this.outName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
+  }
+
+  /**
+   * One call for the whole batch. Integer timesteps are rounded (fractional ones come from
+   * sigma-space schedulers); the timestep goes in as a scalar, [1] or [batch] as the model declares.
+   */
+  async predict(
+    sample: Float32Array,
+    dims: readonly [number, number, number, number],
+    t: number,
+    hidden: Float32Array,
+    hiddenDims: readonly [number, number, number],
+  ): Promise<Float32Array> {
+    const batch = dims[0];
+    const shape = this.timestep.shape;
+    const tDims = shape.length === 0 ? [] : shape[0] === 1 ? [1] : [batch];
+    const count = tDims.length === 0 ? 1 : tDims[0];
+    const tValues = new Array<number>(count).fill(t);
+    const isInt = this.timestep.type === 'int64' || this.timestep.type === 'int32';
+    const out = await this.session.run({
+      [this.sample.name]: floatTensor(this.sample, sample, dims),
+      [this.timestep.name]: isInt
+        ? intTensor(this.timestep, tValues, tDims)
+        : floatTensor(this.timestep, Float32Array.from(tValues), tDims),
+      [this.hidden.name]: floatTensor(this.hidden, hidden, hiddenDims),
+    });
+    return readFloats(out[this.outName]);
+  }
+}

@@ -1,0 +1,72 @@
+// The VAE halves: pictures to scaled latents and back. Scaling by `scaling_factor` happens here so
+// pipelines only ever see the latent space the UNet works in.
+
+import { floatTensor, readFloats, type TensorSpec } from '../onnx/tensor-io.ts';
+import type { TimedSession } from '../onnx/timed-session.ts';
+import { ModelFolderError } from './model-folder-error.ts';
+
+export class VaeEncoder {
+  private readonly input: TensorSpec;
+  private readonly outName: string;
+  /** `latent_parameters` holds mean and log-variance (8 channels); we use the mean, so img2img is deterministic. */
+  private readonly moments: boolean;
+
+  constructor(
+    private readonly session: TimedSession,
+    private readonly scalingFactor: number,
+  ) {
+    const input = session.input('sample') ?? session.inputs[0];
+    if (!input) throw new ModelFolderError(session.file, 'expected an input "sample"');
+    this.input = input;
+    const out =
+      session.outputs.find((o) => o.name === 'latent_sample' || o.name === 'latent_parameters') ??
+      session.outputs[0];
+    this.outName = out.name;
+    this.moments = out.name === 'latent_parameters';
+  }
+
+  /** Pictures [B,3,H,W] in [-1,1] to scaled latents [B,4,H/8,W/8]. */
+  async encode(pixels: Float32Array, dims: readonly [number, number, number, number]): Promise<Float32Array> {
+    const out = await this.session.run({ [this.input.name]: floatTensor(this.input, pixels, dims) });
+    const tensor = out[this.outName];
+    const raw = readFloats(tensor);
+    const [b, c, h, w] = tensor.dims;
+    const keep = this.moments ? c / 2 : c;
+    const plane = h * w;
+    const result = new Float32Array(b * keep * plane);
+    for (let i = 0; i < b; i++) {
+      for (let ch = 0; ch < keep; ch++) {
+        const src = (i * c + ch) * plane;
+        const dst = (i * keep + ch) * plane;
+        for (let p = 0; p < plane; p++) result[dst + p] = raw[src + p] * this.scalingFactor;
+      }
+    }
+    return result;
+  }
+}
+
+export class VaeDecoder {
+  private readonly input: TensorSpec;
+  private readonly outName: string;
+
+  constructor(
+    private readonly session: TimedSession,
+    private readonly scalingFactor: number,
+  ) {
+    const input = session.input('latent_sample') ?? session.inputs[0];
+    if (!input) throw new ModelFolderError(session.file, 'expected an input "latent_sample"');
+    this.input = input;
+    this.outName = session.outputs.find((o) => o.name === 'sample')?.name ?? session.outputs[0].name;
+  }
+
+  /** Scaled latents [B,4,h,w] to pictures [B,3,8h,8w] in about [-1,1]. */
+  async decode(
+    latents: Float32Array,
+    dims: readonly [number, number, number, number],
+  ): Promise<Float32Array> {
+    const unscaled = new Float32Array(latents.length);
+    for (let i = 0; i < latents.length; i++) unscaled[i] = latents[i] / this.scalingFactor;
+    const out = await this.session.run({ [this.input.name]: floatTensor(this.input, unscaled, dims) });
+    return readFloats(out[this.outName]);
+  }
+}

@@ -1,0 +1,125 @@
+// inpaint, both established ways:
+// - 9-channel inpaint model: the UNet sees [latents, mask, masked-image latents] every step;
+// - base model: after every step the known region is replaced by the input's latents noised to the
+//   level the next step expects, so only the masked region is invented.
+// Either way the unmasked pixels are pasted back after decoding, so they equal the input exactly.
+import { ValidationError } from '../../core/errors.ts';
+import { maskToLatent, prepareMask } from '../image/mask.ts';
+import { pasteUnmasked } from '../image/paste-unmasked.ts';
+import type { LoadedModel } from '../model/loaded-model.ts';
+import { img2imgTimesteps } from '../schedulers/img2img.ts';
+import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import { denoise } from './stages/denoise.ts';
+import { encodePrompt } from './stages/encode-prompt.ts';
+import { finishPictures } from './stages/finish-pictures.ts';
+import { effectiveStrength, loadInitImage, requireEncoder } from './stages/init-image.ts';
+import { prepareRun } from './stages/prepare-run.ts';
+import { previewer } from './stages/preview.ts';
+import { startTimings } from './stages/timings.ts';
+
+export async function inpaint(
+  model: LoadedModel,
+  request: RenderRequest,
+  hooks?: RenderHooks,
+): Promise<RenderResult> {
+  const timings = startTimings(model);
+  const run = prepareRun(model, request);
+  const init = await loadInitImage(model, request);
+  if (!request.mask) {
+    throw new ValidationError([
+      { field: 'mask', problem: 'is required for inpaint: attach a mask (white = repaint)' },
+    ]);
+  }
+  const mask = await prepareMask(request.mask, {
+    width: request.width,
+    height: request.height,
+    blur: request.maskOptions?.blur ?? 0,
+    invert: request.maskOptions?.invert ?? false,
+    threshold: request.maskOptions?.threshold ?? 0.5,
+  });
+  const latentMask = maskToLatent(mask.hard, request.width, request.height);
+  const text = await encodePrompt(
+    model,
+    request.prompt,
+    request.negativePrompt,
+    request.count,
+    run.withGuidance,
+  );
+  const strength = effectiveStrength(request.steps, request.strength);
+  const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
+  const { h, w } = run.latentSize;
+  const noises = run.generators.map((g) => g.randn([1, 4, h, w]));
+  // At full strength the start is pure noise, as diffusers does; below it, the noised input.
+  const latents = noises.map((noise, i) => {
+    const s = run.schedulers[i];
+    if (strength < 1) return s.addNoise(init.latents, noise, timesteps[0]);
+    const x = new Float32Array(noise.length);
+    for (let k = 0; k < x.length; k++) x[k] = noise[k] * s.initNoiseSigma;
+    return x;
+  });
+
+  let extraChannels: Float32Array[] | undefined;
+  let afterStep: ((picture: number, stepIndex: number, x: Float32Array) => Float32Array) | undefined;
+  if (model.isInpaint) {
+    // The masked image keeps what is not repainted; the repaint region is 0 (mid grey in [-1,1]).
+    const masked = new Float32Array(init.tensor.length);
+    const plane = request.width * request.height;
+    for (let c = 0; c < 3; c++) {
+      for (let p = 0; p < plane; p++)
+        masked[c * plane + p] = mask.hard[p] < 0.5 ? init.tensor[c * plane + p] : 0;
+    }
+    const maskedLatents = await requireEncoder(model).encode(masked, [1, 3, request.height, request.width]);
+    const extra = new Float32Array(5 * h * w);
+    extra.set(latentMask, 0);
+    extra.set(maskedLatents, h * w);
+    extraChannels = noises.map(() => extra);
+  } else {
+    afterStep = (i, s, x) => {
+      const known =
+        s + 1 < timesteps.length
+          ? run.schedulers[i].addNoise(init.latents, noises[i], timesteps[s + 1])
+          : init.latents;
+      const out = new Float32Array(x.length);
+      const plane = h * w;
+      for (let k = 0; k < out.length; k++) {
+        const m = latentMask[k % plane];
+        out[k] = known[k] * (1 - m) + x[k] * m;
+      }
+      return out;
+    };
+  }
+
+  const final = await denoise({
+    model,
+    schedulers: run.schedulers,
+    timesteps,
+    latents,
+    latentSize: run.latentSize,
+    text,
+    guidance: request.guidance,
+    withGuidance: run.withGuidance,
+    generators: run.generators,
+    extraChannels,
+    afterStep,
+    hooks,
+    preview: previewer(run.latentSize),
+    previewEvery: request.previewEvery,
+  });
+  const images = await finishPictures(
+    model,
+    request,
+    final,
+    run,
+    (rgb) => pasteUnmasked(init.rgb, rgb, mask.soft),
+    { 'Denoising strength': strength, 'Mask blur': request.maskOptions?.blur ?? 0 },
+  );
+  return {
+    images,
+    width: request.width,
+    height: request.height,
+    warnings: text.warnings,
+    model: model.name,
+    pipeline: 'inpaint',
+    timings: timings(),
+  };
+}

@@ -1,0 +1,28 @@
+// Picks the pipeline for a request, and for inpaint the model's inpainting sibling when one is installed.
+import type { ModelCache } from '../model/model-cache.ts';
+import { img2img } from './img2img.ts';
+import { inpaint } from './inpaint.ts';
+import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import { txt2img } from './txt2img.ts';
+
+export type PipelineName = RenderResult['pipeline'];
+
+export function pipelineFor(request: Pick<RenderRequest, 'image' | 'mask'>): PipelineName {
+  if (request.mask) return 'inpaint';
+  return request.image ? 'img2img' : 'txt2img';
+}
+
+export async function runPipeline(
+  cache: ModelCache,
+  modelName: string,
+  request: RenderRequest,
+  hooks?: RenderHooks,
+): Promise<RenderResult> {
+  const pipeline = pipelineFor(request);
+  if (pipeline === 'inpaint') {
+    const model = await cache.get(cache.inpaintSibling(modelName) ?? modelName);
+    return inpaint(model, request, hooks);
+  }
+  const model = await cache.get(modelName);
+  return pipeline === 'img2img' ? img2img(model, request, hooks) : txt2img(model, request, hooks);
+}

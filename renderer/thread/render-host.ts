@@ -1,0 +1,129 @@
+// The main thread's handle on a render thread: render, cancel, list models. Errors come back as the
+// same types the pipelines throw (ValidationError, RenderCancelledError, ModelFolderError).
+import { Worker } from 'node:worker_threads';
+import { ValidationError } from '../../core/errors.ts';
+import { ModelFolderError } from '../model/model-folder-error.ts';
+import type { SessionSettings } from '../onnx/session-options.ts';
+import {
+  RenderCancelledError,
+  type RenderHooks,
+  type RenderRequest,
+  type RenderResult,
+} from '../pipelines/render-request.ts';
+import type { HostMessage, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
+
+export interface RenderHostOptions {
+  modelsDir: string;
+  session: SessionSettings;
+  memoryBudgetBytes: number;
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (err: Error) => void;
+  hooks?: RenderHooks;
+}
+
+function revive(error: SerializedError): Error {
+  switch (error.kind) {
+    case 'validation':
+      return new ValidationError(error.problems);
+    case 'cancelled':
+      return new RenderCancelledError();
+    case 'model':
+      return new ModelFolderError(error.file, error.expected);
+    default: {
+      const err = new Error(error.message);
+      if (error.stack) err.stack = error.stack;
+      return err;
+    }
+  }
+}
+
+const toBuffer = (u8: Uint8Array) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+
+export class RenderHost {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited = false;
+
+  constructor(options: RenderHostOptions) {
+    const { log, ...session } = options.session;
+    const setup: ThreadSetup = {
+      entry: new URL('./render-thread.ts', import.meta.url).href,
+      modelsDir: options.modelsDir,
+      session,
+      memoryBudgetBytes: options.memoryBudgetBytes,
+    };
+    this.worker = new Worker(new URL('./thread-bootstrap.mjs', import.meta.url), { workerData: setup });
+    this.worker.on('message', (m: ThreadMessage) => this.onMessage(m, log));
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(new Error(`the render thread stopped (exit code ${code})`));
+    });
+  }
+
+  private onMessage(message: ThreadMessage, log?: (line: string) => void): void {
+    if (message.type === 'log') {
+      log?.(message.line);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'progress') {
+      pending.hooks?.onProgress?.({
+        step: message.step,
+        total: message.total,
+        ...(message.preview ? { preview: toBuffer(message.preview) } : {}),
+      });
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'error') pending.reject(revive(message.error));
+    else if (message.type === 'result') {
+      const result = message.result;
+      for (const image of result.images) image.png = toBuffer(image.png);
+      pending.resolve(result as never);
+    } else pending.resolve(message as never);
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private call<T>(message: HostMessage, hooks?: RenderHooks): Promise<T> {
+    if (this.exited) return Promise.reject(new Error('the render thread has stopped'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(message.id, { resolve: resolve as (v: never) => void, reject, hooks });
+      this.worker.postMessage(message);
+    });
+  }
+
+  render(model: string, request: RenderRequest, hooks?: RenderHooks): Promise<RenderResult> {
+    const id = this.nextId++;
+    if (hooks?.signal?.aborted) return Promise.reject(new RenderCancelledError());
+    hooks?.signal?.addEventListener(
+      'abort',
+      () => this.worker.postMessage({ type: 'cancel', id } satisfies HostMessage),
+      {
+        once: true,
+      },
+    );
+    return this.call<RenderResult>({ type: 'render', id, model, request }, hooks);
+  }
+
+  async models(): Promise<{ available: string[]; loaded: string[] }> {
+    const reply = await this.call<{ available: string[]; loaded: string[] }>({
+      type: 'models',
+      id: this.nextId++,
+    });
+    return { available: reply.available, loaded: reply.loaded };
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
