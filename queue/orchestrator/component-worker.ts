@@ -10,6 +10,7 @@ import type { Job } from '../../core/job/job.ts';
 import type { JobEvent } from '../events/event-types.ts';
 import type { JobState } from './job-state.ts';
 import type { ComponentMessage, Orchestrator } from './orchestrator.ts';
+import { recordRenderTime } from './queue-position.ts';
 
 export interface ComponentContext {
   jobId: string;
@@ -131,6 +132,17 @@ export class ComponentWorkers {
       });
       return;
     }
+    if (def.queue === 'gpu') {
+      const deadline = state.job.deadline ? Date.parse(state.job.deadline) : Number.POSITIVE_INFINITY;
+      if (deadline < Date.now()) {
+        await orch
+          .cancel(jobId, undefined, `the job was not started before its deadline (${state.job.deadline})`)
+          .catch(() => undefined);
+        return;
+      }
+      void orch.announcePositions().catch(() => undefined);
+    }
+    const startedAt = Date.now();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(def.timeoutMs)]);
     const set = this.running.get(jobId) ?? new Set();
@@ -161,7 +173,10 @@ export class ComponentWorkers {
       const output = await Promise.race([handler(ctx), aborted]);
       if (signal.aborted && controller.signal.aborted) return; // cancelled: the job is final already
       await orch.complete(jobId, component, { ok: true, output });
-      if (def.queue === 'gpu') await orch.releaseFairSlot(bullJob.data.owner);
+      if (def.queue === 'gpu') {
+        await orch.releaseFairSlot(bullJob.data.owner);
+        await recordRenderTime(orch.redis, orch.keys.stats, Date.now() - startedAt);
+      }
     } catch (err) {
       if (controller.signal.aborted) return;
       const failure = signal.aborted

@@ -15,6 +15,7 @@ export interface Keys {
   worker(id: string): string;
   workers: string;
   fairCounter: string;
+  stats: string;
   idempotency(owner: string, key: string): string;
 }
 
@@ -33,6 +34,7 @@ export function makeKeys(prefix = 'img'): Keys {
     worker: (id) => `${prefix}:worker:${id}`,
     workers: `${prefix}:workers`,
     fairCounter: `${prefix}:fair`,
+    stats: `${prefix}:stats`,
     idempotency: (owner, key) => `${prefix}:idem:${owner}:${key}`,
   };
 }

@@ -11,6 +11,7 @@ import type { JobEvents } from '../events/job-events.ts';
 import { toWireFlow } from './flow-wire.ts';
 import { type JobState, slotBits, slotState } from './job-state.ts';
 import { type Keys, makeKeys } from './keys.ts';
+import { type QueuePosition, queuePosition } from './queue-position.ts';
 import { loadScripts, type ScriptRunner } from './scripts.ts';
 
 export interface OwnerLimits {
@@ -32,6 +33,8 @@ export interface OrchestratorOptions {
   keys?: Keys;
   /** Checks a job can be served (e.g. some live renderer has its model); throws JobRefusedError if not. */
   admit?: (job: Job) => Promise<void>;
+  /** Live renderers, for wait estimates; 1 when unknown. */
+  countRenderers?: () => Promise<number>;
 }
 
 export interface ComponentMessage {
@@ -136,8 +139,34 @@ export class Orchestrator {
           removeOnFail: { age: 24 * 3600 },
           ...(priority !== undefined ? { priority } : {}),
         });
+        if (def.queue === 'gpu') {
+          const where = await this.position(job.id);
+          if (where.position > 0) await this.events.publish(job.id, { type: 'queue', ...where });
+        }
       }),
     );
+  }
+
+  /** Where a job's render waits in the GPU queue (0 when it is not waiting). */
+  async position(jobId: string): Promise<QueuePosition> {
+    const renderers = (await this.options.countRenderers?.()) ?? 1;
+    return queuePosition(
+      this.redis,
+      this.options.queues.gpu,
+      bullJobId(jobId, 'render'),
+      this.keys.stats,
+      renderers,
+    );
+  }
+
+  /** Tells the first waiting renders their new place, after one left the queue. */
+  async announcePositions(limit = 20): Promise<void> {
+    const waiting = await this.redis.zrange(this.options.queues.gpu.keys.prioritized, '0', String(limit - 1));
+    for (const bullId of waiting) {
+      const jobId = bullId.slice(0, bullId.lastIndexOf('.'));
+      const where = await this.position(jobId);
+      if (where.position > 0) await this.events.publish(jobId, { type: 'queue', ...where });
+    }
   }
 
   /**
