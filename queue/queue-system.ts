@@ -1,7 +1,7 @@
 // Wires one orchestrator: Redis connections, the three BullMQ queues, events, and (on request)
 // component workers. Every role builds its part of the system with this.
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { FlowDef, ResourceQueue } from '../core/flows/flow-types.ts';
 import { flowFor as shippedFlowFor } from '../core/flows/flows.ts';
 import type { Job, JobKind } from '../core/job/job.ts';
@@ -13,6 +13,7 @@ import {
 } from './orchestrator/component-worker.ts';
 import { makeKeys } from './orchestrator/keys.ts';
 import { Orchestrator, type OwnerLimits } from './orchestrator/orchestrator.ts';
+import { connectRedis } from './redis/connect-redis.ts';
 
 export interface QueueSystemOptions {
   redisUrl: string;
@@ -39,14 +40,9 @@ export interface QueueSystem {
   close(): Promise<void>;
 }
 
-export function connect(url: string): Redis {
-  // BullMQ workers block on their connection; it must not give up on commands.
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
-}
-
 export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
   const prefix = options.prefix ?? 'img';
-  const redis = connect(options.redisUrl);
+  const redis = connectRedis(options.redisUrl);
   const keys = makeKeys(prefix);
   const events = new JobEvents(redis, keys);
   const queueNames: Record<ResourceQueue, string> = { io: 'io', cpu: 'cpu', gpu: 'gpu' };
@@ -75,7 +71,7 @@ export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
     async startWorkers(handlers, serve, extra = {}) {
       const w = new ComponentWorkers({
         orchestrator,
-        connection: connect(options.redisUrl),
+        connection: connectRedis(options.redisUrl),
         queueNames,
         handlers,
         serve,

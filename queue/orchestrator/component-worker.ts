@@ -9,7 +9,7 @@ import type { ComponentDef, ResourceQueue } from '../../core/flows/flow-types.ts
 import type { Job } from '../../core/job/job.ts';
 import type { JobEvent } from '../events/event-types.ts';
 import type { JobState } from './job-state.ts';
-import type { ComponentMessage, Orchestrator } from './orchestrator.ts';
+import { type ComponentMessage, NOTIFY, type Orchestrator } from './orchestrator.ts';
 import { recordRenderTime } from './queue-position.ts';
 
 export interface ComponentContext {
@@ -58,6 +58,16 @@ export interface ComponentWorkersOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   log?: (line: string) => void;
+}
+
+/** An effect guarded by a dedupe key: skipped when a previous attempt already completed it. */
+function runOnce(redis: Redis, key: string): ComponentContext['once'] {
+  return async (effect) => {
+    if (await redis.exists(key)) return undefined;
+    const value = await effect();
+    await redis.set(key, '1', 'EX', 7 * 24 * 3600);
+    return value;
+  };
 }
 
 function failureOf(err: unknown): { code: string; message: string; retryable: boolean } {
@@ -121,8 +131,15 @@ export class ComponentWorkers {
     const { jobId, component } = bullJob.data;
     const orch = this.options.orchestrator;
     const state = await orch.state(jobId);
-    if (!state || state.status === 'done' || state.status === 'failed' || state.status === 'cancelled')
+    if (!state) return;
+    if (component === NOTIFY) {
+      await this.notify(bullJob, state);
       return;
+    }
+    if (state.status === 'done' || state.status === 'failed' || state.status === 'cancelled') return;
+    // Its result is recorded already (a duplicate delivery of the queue job): nothing to redo.
+    const slot = state.components.find((c) => c.name === component)?.state;
+    if (slot === 'succeeded' || slot === 'failed') return;
     const def = componentByName(orch.flowOf(state.job.kind), component);
     const handler = this.options.handlers[component];
     if (!def || !handler) {
@@ -157,12 +174,7 @@ export class ComponentWorkers {
       attempt: bullJob.attemptsMade + 1,
       signal,
       publish: (event) => orch.events.publish(jobId, event),
-      once: async (effect) => {
-        if (await orch.redis.exists(dedupeKey)) return undefined;
-        const value = await effect();
-        await orch.redis.set(dedupeKey, '1', 'EX', 7 * 24 * 3600);
-        return value;
-      },
+      once: runOnce(orch.redis, dedupeKey),
     };
     // A handler that ignores its signal must still not hold the job past its timeout.
     const aborted = new Promise<never>((_, reject) => {
@@ -196,6 +208,32 @@ export class ComponentWorkers {
       set.delete(controller);
       if (set.size === 0) this.running.delete(jobId);
     }
+  }
+
+  /** Tells the origin about a failed or cancelled job; BullMQ retries it on error. */
+  private async notify(bullJob: BullJob<ComponentMessage>, state: JobState): Promise<void> {
+    const handler = this.options.handlers[NOTIFY];
+    if (!handler) return;
+    const def: ComponentDef = {
+      name: NOTIFY,
+      slot: -1,
+      deps: [],
+      queue: 'io',
+      timeoutMs: 60_000,
+      retries: 3,
+    };
+    const dedupeKey = this.options.orchestrator.keys.dedupe(state.id, NOTIFY);
+    const redis = this.options.orchestrator.redis;
+    await handler({
+      jobId: state.id,
+      job: state.job,
+      state,
+      component: def,
+      attempt: bullJob.attemptsMade + 1,
+      signal: AbortSignal.timeout(def.timeoutMs),
+      publish: (event) => this.options.orchestrator.events.publish(state.id, event),
+      once: runOnce(redis, dedupeKey),
+    });
   }
 
   async close(): Promise<void> {

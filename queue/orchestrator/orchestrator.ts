@@ -43,6 +43,9 @@ export interface ComponentMessage {
   owner: string;
 }
 
+/** The component that tells the origin a job failed or was cancelled; outside every flow. */
+export const NOTIFY = 'notify';
+
 const TIER_BASE = { high: 1, normal: 100_000, low: 1_000_000 } as const;
 
 export class Orchestrator {
@@ -147,6 +150,18 @@ export class Orchestrator {
     );
   }
 
+  /** A failed or cancelled job still owes its origin an answer: one `notify` job on the io queue. */
+  private async enqueueNotify(jobId: string, owner: string): Promise<void> {
+    const message: ComponentMessage = { jobId, component: NOTIFY, owner };
+    await this.options.queues.io.add(NOTIFY, message, {
+      jobId: bullJobId(jobId, NOTIFY),
+      attempts: 4,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 24 * 3600 },
+    });
+  }
+
   /** Where a job's render waits in the GPU queue (0 when it is not waiting). */
   async position(jobId: string): Promise<QueuePosition> {
     const renderers = (await this.options.countRenderers?.()) ?? 1;
@@ -210,6 +225,7 @@ export class Orchestrator {
     if (reply[0] === 'missing') return { status: 'missing', started: [], duplicate: false };
     const [status, ...started] = reply as [JobStatus, ...string[]];
     await this.enqueue({ id: jobId, kind, owner, priority }, started);
+    if (status === 'failed') await this.enqueueNotify(jobId, owner);
     const state = await this.state(jobId);
     if (state) await this.announce(state, component);
     return { status, started, duplicate: false };
@@ -262,6 +278,7 @@ export class Orchestrator {
       if (def.queue === 'gpu') await this.releaseFairSlot(ownerOfJob);
     }
     await this.redis.publish(this.keys.cancelChannel, jobId);
+    await this.enqueueNotify(jobId, ownerOfJob);
     await this.events.publish(jobId, { type: 'cancelled', message: reason });
     return pending;
   }

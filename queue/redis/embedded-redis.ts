@@ -68,6 +68,9 @@ function launch(bin: string, dir: string, port: number, startTimeoutMs: number):
     '',
     '--appendonly',
     'yes',
+    // Every write reaches the disk before it is acknowledged: an accepted job survives a crash.
+    '--appendfsync',
+    'always',
     '--dir',
     dir,
     '--daemonize',

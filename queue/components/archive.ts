@@ -1,0 +1,21 @@
+// Deliver: keeps the delivered pictures for the result period, so /v1/artifacts and the chat buttons
+// (upscale, vary) can use them later.
+import type { ComponentHandler } from '../orchestrator/component-worker.ts';
+import type { EncodedOutput } from './encode-image.ts';
+import type { ComponentServices } from './services.ts';
+
+export function archiveComponent(services: ComponentServices): ComponentHandler {
+  return async (ctx) => {
+    const encoded = ctx.state.outputs['encode-image'] as EncodedOutput;
+    const ttlMs = services.resultTtlMs ?? 7 * 24 * 3600 * 1000;
+    const kept: string[] = [];
+    for (const id of [...encoded.images.map((i) => i.artifact), ...(encoded.grid ? [encoded.grid] : [])]) {
+      const found = await services.artifacts.get(id);
+      if (!found) continue;
+      // Putting the same bytes again extends their life: content addressing makes this idempotent.
+      await services.artifacts.put(found.bytes, found.contentType, { ttlMs });
+      kept.push(id);
+    }
+    return { kept, until: Date.now() + ttlMs };
+  };
+}

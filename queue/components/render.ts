@@ -1,0 +1,91 @@
+// Render: runs the pipeline for the job's kind on this process's render thread, streams progress
+// (with preview pictures as short-lived artifacts) and keeps each picture as an artifact.
+import type { Job } from '../../core/job/job.ts';
+import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
+import { ComponentError, type ComponentHandler } from '../orchestrator/component-worker.ts';
+import type { ComponentServices } from './services.ts';
+
+export interface RenderOutput {
+  images: { artifact: string; seed: number }[];
+  width: number;
+  height: number;
+  model: string;
+  pipeline: string;
+  warnings: string[];
+}
+
+const PREVIEW_TTL_MS = 3600 * 1000;
+
+/** Upscale draws the picture again at twice the size, within the pixel limit, keeping it close. */
+function upscaledSize(job: Job, maxPixels: number): { width: number; height: number } {
+  let scale = 2;
+  while (scale > 1 && job.params.width * job.params.height * scale * scale > maxPixels) scale -= 0.25;
+  const to8 = (v: number) => Math.max(64, Math.floor((v * scale) / 8) * 8);
+  return { width: to8(job.params.width), height: to8(job.params.height) };
+}
+
+export function renderComponent(services: ComponentServices): ComponentHandler {
+  return async (ctx) => {
+    const host = services.renderHost;
+    if (!host) throw new ComponentError('internal', 'this process has no renderer');
+    const job = ctx.job;
+    if (job.kind === 'animate') {
+      throw new ComponentError(
+        'unsupported',
+        'short videos are not available yet: ask for a picture instead',
+        false,
+      );
+    }
+    const media = (ctx.state.outputs['fetch-media'] ?? {}) as { image?: string; mask?: string };
+    const load = async (id: string | undefined) =>
+      id ? (await services.artifacts.get(id))?.bytes : undefined;
+    const size = job.kind === 'upscale' ? upscaledSize(job, services.limits.maxPixels) : job.params;
+    const request: RenderRequest = {
+      prompt: job.params.prompt,
+      negativePrompt: job.params.negativePrompt,
+      width: size.width,
+      height: size.height,
+      steps: job.params.steps,
+      guidance: job.params.guidance,
+      sampler: job.params.sampler,
+      seed: job.params.seed,
+      count: job.params.count,
+      strength: job.params.strength,
+      image: await load(media.image),
+      mask: await load(media.mask),
+      maskOptions: { blur: job.params.mask.blur, invert: job.params.mask.invert },
+      previewEvery: 5,
+    };
+    const result = await host.render(job.params.model, request, {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        void (async () => {
+          const preview = p.preview
+            ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })).id
+            : undefined;
+          await ctx.publish({
+            type: 'progress',
+            step: p.step,
+            total: p.total,
+            ...(preview ? { preview } : {}),
+          });
+        })().catch(() => undefined);
+      },
+    });
+    const ttlMs = services.resultTtlMs ?? 7 * 24 * 3600 * 1000;
+    const images = [];
+    for (const image of result.images) {
+      const stored = await services.artifacts.put(image.png, 'image/png', { ttlMs });
+      images.push({ artifact: stored.id, seed: image.seed });
+    }
+    const output: RenderOutput = {
+      images,
+      width: result.width,
+      height: result.height,
+      model: result.model,
+      pipeline: result.pipeline,
+      warnings: result.warnings,
+    };
+    return output;
+  };
+}
