@@ -10,14 +10,16 @@ function scopeOf(job: Job): string | undefined {
   return undefined;
 }
 
-function escape(term: string): string {
+function escapeRegExp(term: string): string {
   return term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function findBlocked(text: string, rules: readonly ModerationRule[]): ModerationRule | undefined {
   const lower = text.toLowerCase();
   return rules.find((r) =>
-    new RegExp(`(^|[^\\p{L}\\p{N}])${escape(r.term.toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u').test(lower),
+    new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(r.term.toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u').test(
+      lower,
+    ),
   );
 }
 
