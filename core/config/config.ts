@@ -78,6 +78,10 @@ export const ConfigEnvSchema = z.object({
     .enum(SAMPLERS, { error: `must be one of ${SAMPLERS.join(', ')}` })
     .default(DEFAULT_PARAMS.sampler),
   EMBEDDED_REDIS: boolVar.default(true),
+  OWNER_MAX_ACTIVE: intVar(0, 10_000).default(10),
+  OWNER_PER_MINUTE: intVar(0, 100_000).default(20),
+  OWNER_BURST: intVar(1, 100_000).default(10),
+  CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 type Env = z.output<typeof ConfigEnvSchema>;
@@ -99,6 +103,10 @@ export interface Config {
   telegram: { token?: string; apiUrl?: string };
   limits: Limits;
   defaults: Defaults;
+  /** Per owner: unfinished jobs, and submissions per minute with a burst (0 = unlimited). */
+  owners: { maxActive: number; perMinute: number; burst: number };
+  /** Signs job callbacks (Standard Webhooks). */
+  callbackSecret?: string;
 }
 
 function toStrings(source: Record<string, unknown>): Record<string, string> {
@@ -192,5 +200,7 @@ function fromEnv(e: Env): Config {
     telegram: { token: e.TELEGRAM_TOKEN, apiUrl: e.TELEGRAM_API_URL },
     limits,
     defaults,
+    owners: { maxActive: e.OWNER_MAX_ACTIVE, perMinute: e.OWNER_PER_MINUTE, burst: e.OWNER_BURST },
+    callbackSecret: e.CALLBACK_SECRET,
   };
 }

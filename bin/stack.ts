@@ -1,0 +1,143 @@
+// Wires the parts a process runs: queue system, artifact store, renderer thread, component workers,
+// renderer heartbeat, sweepers. Roles and tests start what they need through this.
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../core/config/config.ts';
+import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
+import { componentHandlers } from '../queue/components/index.ts';
+import type { ComponentServices } from '../queue/components/services.ts';
+import { makeKeys } from '../queue/orchestrator/keys.ts';
+import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
+import { admitRender } from '../queue/workers/admit-render.ts';
+import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
+import { RenderHost } from '../renderer/thread/render-host.ts';
+
+export interface StackOptions {
+  config: Config;
+  redisUrl: string;
+  prefix?: string;
+  /** Run a renderer (GPU queue) in this process. */
+  renderer?: boolean;
+  /** Run the io and cpu components in this process. */
+  components?: boolean;
+  /** Refuse jobs no live renderer can serve (on by default). */
+  admit?: boolean;
+  services?: Partial<Omit<ComponentServices, 'artifacts' | 'limits' | 'renderHost'>> & { publicUrl?: string };
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  system: QueueSystem;
+  artifacts: FileArtifactStore;
+  registry: WorkerRegistry;
+  renderHost?: RenderHost;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const prefix = options.prefix ?? 'img';
+  const keys = makeKeys(prefix);
+  let registry!: WorkerRegistry;
+  const system = createQueueSystem({
+    redisUrl: options.redisUrl,
+    prefix,
+    limits: config.owners,
+    admit: options.admit === false ? undefined : (job) => admitRender(registry)(job),
+  });
+  registry = new WorkerRegistry(system.redis, keys);
+  const artifacts = new FileArtifactStore({ root: path.join(config.dataDir, 'artifacts') });
+  const closers: (() => Promise<void>)[] = [];
+  let renderHost: RenderHost | undefined;
+
+  if (options.renderer) {
+    renderHost = new RenderHost({
+      modelsDir: config.modelsDir,
+      session: {
+        providers: config.onnx.providers,
+        threads: config.onnx.threads,
+        graphOptimization: config.onnx.graphOptimization,
+        cacheDir: path.join(config.dataDir, 'onnx-cache'),
+        log,
+      },
+      memoryBudgetBytes: config.onnx.memoryBudgetMb * 1024 * 1024,
+    });
+    const host = renderHost;
+    const id = `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+    let models = await host.models();
+    let busy = false;
+    const stopBeat = registry.keepAlive(() => ({
+      id,
+      device: config.onnx.providers[0] ?? 'cpu',
+      models: models.available,
+      loaded: models.loaded,
+      maxPixels: config.limits.maxPixels,
+      busy,
+      startedAt: Date.now(),
+    }));
+    const refresh = setInterval(() => {
+      void host.models().then((m) => {
+        models = m;
+      });
+    }, 5000);
+    refresh.unref();
+    closers.push(async () => {
+      clearInterval(refresh);
+      await stopBeat();
+    });
+    const services: ComponentServices = {
+      artifacts,
+      limits: config.limits,
+      renderHost: host,
+      ...options.services,
+    };
+    const handlers = componentHandlers(services);
+    const render = handlers.render;
+    handlers.render = async (ctx) => {
+      busy = true;
+      try {
+        return await render(ctx);
+      } finally {
+        busy = false;
+      }
+    };
+    await system.startWorkers(handlers, ['gpu'], {
+      lockDurationMs: options.lockDurationMs,
+      stalledIntervalMs: options.stalledIntervalMs,
+      log,
+    });
+    log(`renderer ${id}: models ${models.available.join(', ') || 'none'} in ${config.modelsDir}`);
+  }
+  if (options.components !== false) {
+    const services: ComponentServices & { publicUrl?: string } = {
+      artifacts,
+      limits: config.limits,
+      publicUrl: config.http.publicUrl,
+      callbackSecret: config.callbackSecret,
+      ...options.services,
+    };
+    await system.startWorkers(componentHandlers(services), ['io', 'cpu'], { log });
+    // Re-adds components lost between dispatch steps, and drops expired artifacts.
+    const sweep = setInterval(() => {
+      void system.orchestrator.sweep().catch(() => undefined);
+      void artifacts.sweep().catch(() => undefined);
+    }, 30_000);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+  }
+
+  return {
+    system,
+    artifacts,
+    registry,
+    renderHost,
+    async close() {
+      for (const close of closers) await close();
+      await system.close();
+      await renderHost?.close();
+    },
+  };
+}
