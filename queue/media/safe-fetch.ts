@@ -1,7 +1,6 @@
 // Fetches a picture from a URL a user gave us without letting that URL reach inside our network:
 // http(s) only, every hop's connection checked at connect time, redirects followed by hand, the size
 // capped while streaming and one deadline for the whole fetch.
-import type { IncomingMessage } from 'node:http';
 import { parseHttpUrl } from './address-policy.ts';
 import { fetchProblems } from './fetch-problems.ts';
 import { guardedRequest, requestFailure } from './guarded-request.ts';
@@ -40,6 +39,14 @@ function mayReachPrivate(allow: AllowPrivate | undefined, url: URL, hop: number)
 export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<SafeFetchResult> {
   const field = opts.field ?? 'image';
   const maxRedirects = opts.maxRedirects ?? 3;
+  for (const [name, value, min] of [
+    ['maxBytes', opts.maxBytes, 1],
+    ['timeoutMs', opts.timeoutMs, 1],
+    ['maxRedirects', maxRedirects, 0],
+  ] as const) {
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`safeFetch: ${name} must be an integer >= ${min}`);
+  }
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(fetchProblems.timeout(field, opts.timeoutMs)),
@@ -55,7 +62,7 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Sa
     let current = parseHttpUrl(url, field);
     for (let hop = 0; ; hop++) {
       const allowPrivate = mayReachPrivate(opts.allowPrivate, current, hop);
-      const res: IncomingMessage = await guardedRequest(current, {
+      const res = await guardedRequest(current, {
         method: 'GET',
         headers,
         field,

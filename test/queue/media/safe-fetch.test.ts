@@ -136,6 +136,15 @@ describe('safeFetch', () => {
     expect(err.message).toBe('image URL refused the connection');
   });
 
+  it('refuses options that make no sense, as a programming error', async () => {
+    await expect(safeFetch(`${server.origin}/picture.png`, { ...LOCAL, maxBytes: 0 })).rejects.toThrow(
+      'safeFetch: maxBytes must be an integer >= 1',
+    );
+    await expect(safeFetch(`${server.origin}/picture.png`, { ...LOCAL, maxRedirects: -1 })).rejects.toThrow(
+      /maxRedirects/,
+    );
+  });
+
   it('files errors under the field it is given', async () => {
     const err = await refusal(safeFetch(`${server.origin}/missing`, { ...LOCAL, field: 'mask' }));
     expect(err.message).toBe('mask URL answered HTTP 404');
