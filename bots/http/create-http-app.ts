@@ -1,0 +1,56 @@
+// The HTTP surface as a Hono app, without listening: job API, events, artifacts, models, health,
+// OpenAPI, inbound hooks and the AUTOMATIC1111 and EasyAnimate compatible routes.
+import { Hono } from 'hono';
+import { OwnerSchema } from '../../core/job/references.ts';
+import { apiServices } from './api-services.ts';
+import { ApiError } from './errors/api-error.ts';
+import { errorHandler } from './errors/error-handler.ts';
+import type { HttpDeps, HttpEnv } from './http-deps.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { limitBody } from './middleware/limit-body.ts';
+import { openApiDocument } from './openapi/openapi-document.ts';
+import { a1111Routes } from './routes/a1111-routes.ts';
+import { artifactsRoute } from './routes/artifacts-route.ts';
+import { easyAnimateRoutes } from './routes/easyanimate-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { hooksRoute } from './routes/hooks-route.ts';
+import { jobEventsRoute } from './routes/job-events-route.ts';
+import { jobsRoutes } from './routes/jobs-routes.ts';
+import { modelsRoute } from './routes/models-route.ts';
+
+/** Paths that need a key when keys are configured. */
+const PROTECTED = ['/v1/jobs', '/v1/jobs/*', '/v1/models', '/sdapi/*', '/easyanimate/*'];
+
+/** A key whose owner is not a valid job owner would fail every submission: refuse it at start. */
+function checkKeyOwners(deps: HttpDeps): void {
+  for (const key of deps.apiKeys ?? []) {
+    if (!OwnerSchema.safeParse(key.owner).success) {
+      throw new Error(`API key ${key.name}: owner ${JSON.stringify(key.owner)} must look like key:NAME`);
+    }
+  }
+}
+
+export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
+  checkKeyOwners(deps);
+  const s = apiServices(deps);
+  const app = new Hono<HttpEnv>();
+  app.onError(errorHandler(s.log));
+  app.notFound(() => {
+    throw new ApiError(404, 'not_found', 'no such route (see /openapi.json)');
+  });
+  app.use('*', limitBody(s.limits.maxBodyBytes));
+  const auth = authenticate(deps.apiKeys ?? []);
+  for (const path of PROTECTED) app.use(path, auth);
+
+  const openApi = openApiDocument(s.config);
+  app.get('/openapi.json', (c) => c.json(openApi));
+  app.route('/', healthRoutes(s));
+  app.route('/v1/jobs', jobsRoutes(s));
+  app.route('/v1/jobs', jobEventsRoute(s));
+  app.route('/v1/artifacts', artifactsRoute(s));
+  app.route('/v1/models', modelsRoute(s));
+  app.route('/hooks', hooksRoute(s, deps.hooks ?? []));
+  app.route('/sdapi/v1', a1111Routes(s));
+  app.route('/easyanimate', easyAnimateRoutes(s));
+  return app;
+}

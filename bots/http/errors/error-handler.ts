@@ -1,0 +1,23 @@
+// The app's onError: every thrown value becomes the JSON error shape with its status, Retry-After when
+// there is one, and the fields compatible clients look for (`detail` for AUTOMATIC1111 clients, an
+// "Error. ..." `message` for EasyAnimate ones). Only our own failures are logged.
+import type { Context } from 'hono';
+import { retryAfterSeconds } from './api-error.ts';
+import { toApiError } from './to-api-error.ts';
+
+function compatFields(path: string, message: string): Record<string, string> {
+  if (path.startsWith('/sdapi/')) return { detail: message };
+  if (path.startsWith('/easyanimate/')) return { message: `Error. error information is ${message}` };
+  return {};
+}
+
+export function errorHandler(log: (line: string) => void) {
+  return (err: unknown, c: Context) => {
+    const { error, internal } = toApiError(err);
+    if (internal) log(`${c.req.method} ${c.req.path}: ${(err as Error)?.stack ?? String(err)}`);
+    const headers: Record<string, string> = { ...error.extra.headers };
+    if (error.extra.retryAfterMs !== undefined)
+      headers['Retry-After'] = String(retryAfterSeconds(error.extra.retryAfterMs));
+    return c.json({ ...compatFields(c.req.path, error.message), ...error.body() }, error.status, headers);
+  };
+}

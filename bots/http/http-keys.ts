@@ -1,0 +1,28 @@
+// Redis keys of the HTTP surface, next to the orchestrator's under the same prefix.
+import type { Keys } from '../../queue/orchestrator/keys.ts';
+
+export interface HttpKeys {
+  idempotency(owner: string, key: string): string;
+  keyRate(keyName: string): string;
+  keyDay(keyName: string, day: string): string;
+  ownerActive(owner: string): string;
+  hookReplay(hook: string, signature: string): string;
+  /** The caller's latest AUTOMATIC1111 job, for /sdapi/v1/progress. */
+  a1111Current(owner: string): string;
+  /** The caller's chosen EasyAnimate model and edition. */
+  easyAnimate(owner: string): string;
+}
+
+export function httpKeys(keys: Keys): HttpKeys {
+  // keys.ts names the active set `<prefix>:active`; our keys share that prefix.
+  const prefix = keys.active.slice(0, -':active'.length);
+  return {
+    idempotency: keys.idempotency,
+    ownerActive: keys.ownerActive,
+    keyRate: (name) => `${prefix}:http:rate:${name}`,
+    keyDay: (name, day) => `${prefix}:http:day:${name}:${day}`,
+    hookReplay: (hook, signature) => `${prefix}:http:replay:${hook}:${signature}`,
+    a1111Current: (owner) => `${prefix}:http:a1111:${owner}`,
+    easyAnimate: (owner) => `${prefix}:http:easyanimate:${owner}`,
+  };
+}

@@ -1,0 +1,68 @@
+// Reads a request body as a plain object: JSON, or multipart/form-data whose text fields are the JSON
+// fields (objects such as `params` as JSON text) and whose files are pictures.
+import { ValidationError } from '../../../core/errors.ts';
+import { ApiError } from '../errors/api-error.ts';
+
+export interface RequestBody {
+  fields: unknown;
+  files: Record<string, Blob>;
+}
+
+/** Multipart fields holding JSON text, and fields that may repeat (or be comma-separated). */
+const JSON_FIELDS = new Set(['params', 'parent']);
+const LIST_FIELDS = new Set(['callbackEvents']);
+
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '')
+    throw new ApiError(400, 'invalid_json', 'the request body is empty: send a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function readMultipart(request: Request): Promise<RequestBody> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new ApiError(400, 'invalid_multipart', 'the multipart/form-data body could not be read');
+  }
+  const fields: Record<string, unknown> = {};
+  const files: Record<string, Blob> = {};
+  const problems: { field: string; problem: string }[] = [];
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name);
+    if (LIST_FIELDS.has(name)) {
+      fields[name] = values.flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : []));
+      continue;
+    }
+    if (values.length > 1) {
+      problems.push({ field: name, problem: 'is given more than once' });
+      continue;
+    }
+    const value = values[0];
+    if (typeof value !== 'string') files[name] = value;
+    else if (JSON_FIELDS.has(name)) {
+      try {
+        fields[name] = JSON.parse(value);
+      } catch {
+        problems.push({ field: name, problem: 'must be JSON text in a multipart field' });
+      }
+    } else fields[name] = value;
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 'invalid form');
+  return { fields, files };
+}
+
+/** The body as fields and files; JSON unless the content type says multipart. */
+export async function readRequestBody(request: Request): Promise<RequestBody> {
+  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  if (type.startsWith('multipart/form-data')) return readMultipart(request);
+  if (type === '' || type.startsWith('application/json') || /^application\/[\w.+-]*\+json/.test(type)) {
+    return { fields: await readJson(request), files: {} };
+  }
+  throw new ApiError(415, 'unsupported_media_type', 'send application/json or multipart/form-data');
+}

@@ -1,0 +1,108 @@
+// The shapes routes answer with, as zod schemas: the OpenAPI document is generated from them and the
+// handlers are typed by them, so the two cannot drift apart.
+import { z } from 'zod';
+import { JOB_KINDS } from '../../../core/job/job.ts';
+
+export const ProblemSchema = z.object({
+  field: z.string().describe('The body field, header or query parameter, e.g. params.width'),
+  value: z.unknown().optional(),
+  problem: z.string().describe('What is wrong and what is allowed'),
+});
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('invalid_input, unauthorized, forbidden, not_found, rate_limited, ...'),
+    message: z.string(),
+    reason: z.string().optional(),
+    problems: z.array(ProblemSchema).optional(),
+    retryAfter: z.number().int().optional().describe('Seconds; also sent as Retry-After'),
+  }),
+});
+
+export const QueueSchema = z.object({
+  position: z.number().int().describe('1 = next to render'),
+  etaMs: z.number().int().optional(),
+});
+
+export const ImageResultSchema = z.object({
+  url: z.string(),
+  artifact: z.string(),
+  seed: z.number().int(),
+  contentType: z.string(),
+});
+
+export const ResultSchema = z.object({
+  images: z.array(ImageResultSchema),
+  grid: z.object({ url: z.string(), artifact: z.string() }).optional(),
+  warnings: z.array(z.string()),
+});
+
+export const JobAcceptedSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  statusUrl: z.string(),
+  eventsUrl: z.string(),
+  queue: QueueSchema,
+  params: z.record(z.string(), z.unknown()).describe('The params as the job will render them, seed included'),
+  replayed: z.boolean().describe('True when an Idempotency-Key repeat returned the earlier job'),
+});
+
+export const DeliverySchema = z.object({
+  attempt: z.number().int(),
+  at: z.string(),
+  durationMs: z.number(),
+  status: z.number().int().optional(),
+  error: z.string().optional(),
+  retryInMs: z.number().optional(),
+});
+
+export const JobViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KINDS),
+  status: z
+    .string()
+    .describe('received, ingesting, rendering, encoding, delivering, done, failed, cancelled'),
+  module: z.object({ index: z.number().int(), name: z.string() }),
+  components: z.array(
+    z.object({ name: z.string(), state: z.enum(['pending', 'called', 'succeeded', 'failed']) }),
+  ),
+  progress: z
+    .object({ step: z.number().int(), total: z.number().int(), previewUrl: z.string().optional() })
+    .optional(),
+  queue: QueueSchema.optional(),
+  params: z.record(z.string(), z.unknown()),
+  result: ResultSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  callback: z
+    .object({ attempts: z.array(DeliverySchema) })
+    .optional()
+    .describe('The delivery log of the callback'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  links: z.object({ self: z.string(), events: z.string() }),
+});
+
+export const CancelledSchema = z.object({
+  id: z.string(),
+  status: z.literal('cancelled'),
+  stopped: z.array(z.string()),
+});
+
+export const ModelsSchema = z.object({
+  models: z.array(
+    z.object({
+      name: z.string(),
+      renderers: z.number().int(),
+      loaded: z.number().int().describe('Renderers with it in memory (no load time)'),
+      devices: z.array(z.string()),
+      maxPixels: z.number().int(),
+    }),
+  ),
+  renderers: z.number().int(),
+});
+
+export type JobAccepted = z.infer<typeof JobAcceptedSchema>;
+export type JobView = z.infer<typeof JobViewSchema>;
+export type ResultView = z.infer<typeof ResultSchema>;
+export type ModelsView = z.infer<typeof ModelsSchema>;

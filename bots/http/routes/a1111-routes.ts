@@ -1,0 +1,108 @@
+// AUTOMATIC1111-compatible routes under /sdapi/v1: txt2img and img2img answer when the pictures are
+// ready; progress, interrupt, samplers and sd-models answer as A1111 does.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { ValidationError } from '../../../core/errors.ts';
+import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
+import type { ApiServices } from '../api-services.ts';
+import { a1111Progress } from '../compat/a1111-progress.ts';
+import {
+  A1111Img2ImgSchema,
+  A1111Txt2ImgSchema,
+  a1111FieldOf,
+  a1111Params,
+  asDataUri,
+} from '../compat/a1111-request.ts';
+import { a1111Answer } from '../compat/a1111-response.ts';
+import type { HttpEnv } from '../http-deps.ts';
+import { awaitFinal } from '../jobs/await-final.ts';
+import { bodyProblems } from '../jobs/body-problems.ts';
+import type { CheckedUpload } from '../jobs/check-upload.ts';
+import { failedJobError } from '../jobs/failed-job-error.ts';
+import { readIdempotencyKey } from '../jobs/idempotency.ts';
+import { resolveMediaInput } from '../jobs/media-input.ts';
+import { readJson } from '../jobs/read-request-body.ts';
+import { resultPictures } from '../jobs/result-pictures.ts';
+import { submitJob } from '../jobs/submit-job.ts';
+import { modelsView } from './models-route.ts';
+
+const DAY_S = 24 * 3600;
+
+async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | 'img2img') {
+  const caller = c.get('caller');
+  const idempotencyKey = readIdempotencyKey(c.req.header('idempotency-key'));
+  const raw = await readJson(c.req.raw);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ValidationError([{ field: 'body', problem: 'must be a JSON object' }], 'invalid request');
+  }
+  const schema = mode === 'txt2img' ? A1111Txt2ImgSchema : A1111Img2ImgSchema;
+  const parsed = schema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ValidationError(bodyProblems(parsed.error, []), 'invalid request');
+  const body = parsed.data as Parameters<typeof a1111Params>[0];
+  const { params, problems } = a1111Params(body);
+  if (problems.length > 0) throw new ValidationError(problems, 'invalid request');
+  const inputs: Record<string, unknown> = {};
+  const uploads: CheckedUpload[] = [];
+  if (mode === 'img2img') {
+    const pictures = { init_images: body.init_images?.[0], mask: body.mask };
+    for (const [field, picture] of Object.entries(pictures)) {
+      if (!picture) continue;
+      const resolved = await resolveMediaInput(field, asDataUri(picture), s);
+      inputs[field === 'mask' ? 'mask' : 'image'] = resolved.ref;
+      if (resolved.upload) uploads.push(resolved.upload);
+    }
+  }
+  const kind = mode === 'txt2img' ? 'imagine' : inputs.mask ? 'inpaint' : 'remix';
+  const outcome = await submitJob(s, caller, {
+    request: { kind, origin: { surface: 'http' }, params, inputs },
+    uploads,
+    idempotencyKey,
+    renameField: a1111FieldOf,
+  });
+  await s.redis.set(s.keys.a1111Current(caller.owner), outcome.job.id, 'EX', DAY_S);
+  const state = await awaitFinal(s, outcome.job.id, caller.owner, c.req.raw.signal);
+  if (state.status !== 'done') throw failedJobError(state);
+  const pictures = await resultPictures(s, state);
+  return c.json(a1111Answer(state.job, pictures, raw as Record<string, unknown>, state.createdAt));
+}
+
+export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
+  app.post('/txt2img', (c) => generate(s, c, 'txt2img'));
+  app.post('/img2img', (c) => generate(s, c, 'img2img'));
+
+  app.get('/progress', async (c) => {
+    const jobId = await s.redis.get(s.keys.a1111Current(c.get('caller').owner));
+    const state = jobId ? await s.orchestrator.state(jobId) : undefined;
+    const skip = ['true', '1'].includes((c.req.query('skip_current_image') ?? '').toLowerCase());
+    return c.json(await a1111Progress(s, state, !skip));
+  });
+
+  app.post('/interrupt', async (c) => {
+    const owner = c.get('caller').owner;
+    const jobId = await s.redis.get(s.keys.a1111Current(owner));
+    if (jobId) await s.orchestrator.cancel(jobId, owner, 'interrupted').catch(() => undefined);
+    return c.json({});
+  });
+
+  app.get('/samplers', (c) =>
+    c.json(
+      Object.entries(A1111_SAMPLER_NAMES).map(([ours, name]) => ({ name, aliases: [ours], options: {} })),
+    ),
+  );
+
+  app.get('/sd-models', async (c) => {
+    const { models } = await modelsView(s);
+    return c.json(
+      models.map((m) => ({
+        title: m.name,
+        model_name: m.name,
+        hash: null,
+        sha256: null,
+        filename: m.name,
+        config: null,
+      })),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,68 @@
+// POST /hooks/:name: a signed payload from another service becomes a job, as the hook's config says
+// (template to params, destination to origin). 401 for a missing, bad, stale or replayed signature.
+import { Hono } from 'hono';
+import { ValidationError } from '../../../core/errors.ts';
+import { headerValue } from '../../../queue/webhooks/header-value.ts';
+import type { ApiServices } from '../api-services.ts';
+import { ApiError } from '../errors/api-error.ts';
+import { applyHookTemplate } from '../hooks/hook-template.ts';
+import { verifyHookSignature } from '../hooks/verify-hook-signature.ts';
+import type { HttpEnv } from '../http-deps.ts';
+import type { HookConfig } from '../inbound/hook-config.ts';
+import { destinationOrigin } from '../inbound/hook-destinations.ts';
+import { firstUse } from '../inbound/replay-guard.ts';
+import { submitJob } from '../jobs/submit-job.ts';
+
+const REASONS: Record<string, string> = {
+  missing_signature: 'the request is not signed: send x-hook-timestamp and x-hook-signature',
+  bad_timestamp: 'the signature timestamp is not unix seconds',
+  stale_timestamp:
+    'the signature timestamp is more than 5 minutes away from now (or the request is replayed)',
+  bad_signature: 'the signature does not match the body',
+  replayed: 'this signed request was received before',
+};
+
+function unauthorized(reason: string): ApiError {
+  return new ApiError(401, 'unauthorized', REASONS[reason] ?? 'the signature is not valid', { reason });
+}
+
+function parsePayload(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    throw new ValidationError([{ field: 'body', problem: 'must be JSON' }], 'invalid hook payload');
+  }
+}
+
+export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<HttpEnv> {
+  const byName = new Map(hooks.map((h) => [h.name, h]));
+  const app = new Hono<HttpEnv>();
+  app.post('/:name', async (c) => {
+    const name = c.req.param('name');
+    const hook = byName.get(name);
+    if (!hook) throw new ApiError(404, 'not_found', `no hook ${name.slice(0, 64)}`);
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const headers = c.req.raw.headers;
+    const verified = verifyHookSignature(hook.secret, headers, body);
+    if (!verified.ok) throw unauthorized(verified.reason);
+    const signature =
+      headerValue(headers, 'x-hook-signature') ?? headerValue(headers, 'webhook-signature') ?? '';
+    if (!(await firstUse(s.redis, s.keys, hook.name, signature))) throw unauthorized('replayed');
+    const params = applyHookTemplate(hook.template, parsePayload(body), {
+      maxChars: s.config.limits.maxPromptChars,
+    });
+    const outcome = await submitJob(
+      s,
+      { owner: `hook:${hook.name}` },
+      {
+        request: {
+          kind: 'imagine',
+          origin: destinationOrigin(hook.destination, hook.name),
+          params: { prompt: '', ...params },
+        },
+      },
+    );
+    return c.json({ id: outcome.job.id, status: outcome.status, queue: outcome.position }, 202);
+  });
+  return app;
+}
