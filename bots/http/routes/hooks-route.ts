@@ -34,6 +34,21 @@ function parsePayload(body: Uint8Array): unknown {
   }
 }
 
+/** The params a payload gives; a problem names the param (`params.seed`), not the config path. */
+function paramsFromPayload(hook: HookConfig, payload: unknown, maxChars: number) {
+  try {
+    return applyHookTemplate(hook.template, payload, { maxChars });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const prefix = `${hook.template.field}.`;
+    const problems = err.problems.map((p) => ({
+      ...p,
+      field: p.field.startsWith(prefix) ? `params.${p.field.slice(prefix.length)}` : p.field,
+    }));
+    throw new ValidationError(problems, 'the payload does not fill the hook template');
+  }
+}
+
 export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<HttpEnv> {
   const byName = new Map(hooks.map((h) => [h.name, h]));
   const app = new Hono<HttpEnv>();
@@ -48,9 +63,7 @@ export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<H
     const signature =
       headerValue(headers, 'x-hook-signature') ?? headerValue(headers, 'webhook-signature') ?? '';
     if (!(await firstUse(s.redis, s.keys, hook.name, signature))) throw unauthorized('replayed');
-    const params = applyHookTemplate(hook.template, parsePayload(body), {
-      maxChars: s.config.limits.maxPromptChars,
-    });
+    const params = paramsFromPayload(hook, parsePayload(body), s.config.limits.maxPromptChars);
     const outcome = await submitJob(
       s,
       { owner: `hook:${hook.name}` },
