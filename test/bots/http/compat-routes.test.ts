@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/wait-for.ts';
+import { bodyOf, type Harness, startHarness } from './http-harness.ts';
+import { pngOf } from './pictures.ts';
+
+// No renderer here: what is checked is everything up to the render (validation, field names, the
+// synchronous wait, cancelling on hang-up). Rendering through these routes is in render-e2e.test.ts.
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ name: 'compat', deps: { limits: { syncTimeoutMs: 600 } } });
+  await h.stack.registry.heartbeat({
+    id: 'r1',
+    device: 'cpu',
+    models: ['toy', 'toy-inpaint'],
+    loaded: [],
+    maxPixels: 1 << 20,
+    busy: false,
+    startedAt: Date.now(),
+  });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const fieldsOf = (body: { error: { problems?: { field: string }[] } }) =>
+  (body.error.problems ?? []).map((p) => p.field);
+const jobIdIn = (message: string) => /\/v1\/jobs\/([\w-]+)/.exec(message)?.[1] ?? '';
+
+describe('AUTOMATIC1111 routes', () => {
+  it('lists samplers and models in A1111 shape', async () => {
+    const samplers = await bodyOf(h.fetch('/sdapi/v1/samplers'));
+    expect(samplers).toContainEqual({ name: 'Euler a', aliases: ['euler_a'], options: {} });
+    expect(samplers).toContainEqual({ name: 'DPM++ 2M Karras', aliases: ['dpmpp_2m_karras'], options: {} });
+    const models = await bodyOf(h.fetch('/sdapi/v1/sd-models'));
+    expect(models.map((m: { model_name: string }) => m.model_name)).toEqual(['toy', 'toy-inpaint']);
+  });
+
+  it('answers validation errors naming A1111 fields', async () => {
+    const res = await h.json('/sdapi/v1/txt2img', { prompt: 'a fox', steps: 'many', sampler_name: 'Heun' });
+    expect(res.status).toBe(400);
+    const body = await bodyOf(res);
+    expect(fieldsOf(body)).toEqual(['steps']);
+    expect(body.detail).toBe(body.error.message);
+    const sampler = await bodyOf(h.json('/sdapi/v1/txt2img', { prompt: 'a fox', sampler_name: 'Heun' }));
+    expect(sampler.error.problems[0]).toMatchObject({ field: 'sampler_name', value: 'Heun' });
+    const ranges = await bodyOf(
+      h.json('/sdapi/v1/txt2img', { prompt: 'a fox', width: 100, cfg_scale: 99, batch_size: 9 }),
+    );
+    expect(fieldsOf(ranges)).toEqual(expect.arrayContaining(['width', 'cfg_scale', 'batch_size']));
+    const noPicture = await bodyOf(h.json('/sdapi/v1/img2img', { prompt: 'a fox' }));
+    expect(fieldsOf(noPicture)).toEqual(['init_images']);
+    const badPicture = await bodyOf(
+      h.json('/sdapi/v1/img2img', { prompt: 'a fox', init_images: ['bm90IGEgcGljdHVyZQ=='] }),
+    );
+    expect(badPicture.error.problems[0]).toMatchObject({
+      field: 'init_images',
+      problem: expect.stringContaining('could not be read'),
+    });
+  });
+
+  it('waits for the picture, answers 504 with the job when it takes too long', async () => {
+    const res = await h.json('/sdapi/v1/txt2img', {
+      prompt: 'a slow fox',
+      steps: 2,
+      width: 64,
+      height: 64,
+      seed: 5,
+      sampler_name: 'DPM++ 2M',
+      scheduler: 'Karras',
+    });
+    expect(res.status).toBe(504);
+    const body = await bodyOf(res);
+    expect(body.error.code).toBe('timeout');
+    const state = await h.stack.system.orchestrator.state(jobIdIn(body.error.message));
+    expect(state?.job.params).toMatchObject({
+      prompt: 'a slow fox',
+      steps: 2,
+      seed: 5,
+      sampler: 'dpmpp_2m_karras',
+    });
+  });
+
+  it('progress shows the caller’s job; a client that hangs up cancels it; interrupt cancels too', async () => {
+    const slow = await startHarness({ name: 'compat-slow' });
+    try {
+      expect(await bodyOf(slow.fetch('/sdapi/v1/progress'))).toMatchObject({
+        progress: 0,
+        state: { job_count: 0 },
+      });
+      const hangUp = new AbortController();
+      const png = (await pngOf(64, 64)).toString('base64');
+      const pending = slow
+        .json(
+          '/sdapi/v1/img2img',
+          { prompt: 'blue', init_images: [png], denoising_strength: 0.4, width: 64, height: 64 },
+          { signal: hangUp.signal },
+        )
+        .catch(() => undefined);
+      const running = await waitFor(async () => {
+        const p = await bodyOf(slow.fetch('/sdapi/v1/progress?skip_current_image=true'));
+        return p.state.job_count === 1 ? p : undefined;
+      }, 'the job to show in progress');
+      const id = /task\((.+)\)/.exec(running.state.job)?.[1] ?? '';
+      expect((await slow.stack.system.orchestrator.state(id))?.job).toMatchObject({
+        kind: 'remix',
+        params: { strength: 0.4 },
+      });
+      hangUp.abort();
+      await pending;
+      await waitFor(
+        async () =>
+          (await slow.stack.system.orchestrator.state(id))?.status === 'cancelled' ? true : undefined,
+        'cancel on hang-up',
+      );
+
+      const again = slow.json('/sdapi/v1/txt2img', { prompt: 'a fox' });
+      const second = await waitFor(async () => {
+        const p = await bodyOf(slow.fetch('/sdapi/v1/progress'));
+        return p.state.job_count === 1 && !p.state.job.includes(id) ? p : undefined;
+      }, 'the second job');
+      expect(await bodyOf(slow.json('/sdapi/v1/interrupt', {}))).toEqual({});
+      const answer = await again;
+      expect(answer.status).toBe(409);
+      expect((await bodyOf(answer)).error.code).toBe('cancelled');
+      expect(second.state.job).toMatch(/^task\(/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('EasyAnimate routes', () => {
+  it('video is refused clearly; pictures are checked with EasyAnimate field names', async () => {
+    const video = await h.json('/easyanimate/infer_forward', { prompt_textbox: 'a waterfall' });
+    expect(video.status).toBe(501);
+    const body = await bodyOf(video);
+    expect(body.message).toBe(`Error. error information is ${body.error.message}`);
+    expect(body.error).toMatchObject({ code: 'unsupported', reason: 'video_not_available' });
+    expect(body.error.message).toContain('video is not available yet');
+    const bad = await bodyOf(
+      h.json('/easyanimate/infer_forward', {
+        prompt_textbox: 'x',
+        is_image: true,
+        sampler_dropdown: 'Heun',
+        width_slider: 70,
+      }),
+    );
+    expect(fieldsOf(bad)).toEqual(['sampler_dropdown']);
+    expect(bad.message).toMatch(/^Error\. error information is /);
+    const size = await bodyOf(
+      h.json('/easyanimate/infer_forward', { prompt_textbox: 'x', length_slider: 1, width_slider: 70 }),
+    );
+    expect(fieldsOf(size)).toEqual(['width_slider']);
+  });
+
+  it('update_diffusion_transformer and update_edition answer success for known values only', async () => {
+    const ok = await h.json('/easyanimate/update_diffusion_transformer', {
+      diffusion_transformer_path: 'models/Diffusion_Transformer/toy',
+    });
+    expect(await bodyOf(ok)).toEqual({ message: 'Success' });
+    const unknown = await h.json('/easyanimate/update_diffusion_transformer', {
+      diffusion_transformer_path: 'models/EasyAnimateV5-12b-zh',
+    });
+    expect(unknown.status).toBe(404);
+    expect((await bodyOf(unknown)).message).toBe(
+      'Error. error information is no renderer has model EasyAnimateV5-12b-zh (available: toy, toy-inpaint)',
+    );
+    expect(await bodyOf(h.json('/easyanimate/update_edition', { edition: 'v5.1' }))).toEqual({
+      message: 'Success',
+    });
+    const edition = await h.json('/easyanimate/update_edition', { edition: 'v9' });
+    expect(edition.status).toBe(400);
+    expect(fieldsOf(await bodyOf(edition))).toEqual(['edition']);
+
+    // The chosen model is used by later pictures of the same key; "none" resets it.
+    await h.json('/easyanimate/update_diffusion_transformer', { diffusion_transformer_path: 'toy-inpaint' });
+    const timedOut = await bodyOf(
+      h.json('/easyanimate/infer_forward', {
+        prompt_textbox: 'a mill',
+        is_image: true,
+        seed_textbox: '7',
+        width_slider: 64,
+        height_slider: 64,
+      }),
+    );
+    const state = await h.stack.system.orchestrator.state(jobIdIn(timedOut.error.message));
+    expect(state?.job.params).toMatchObject({
+      model: 'toy-inpaint',
+      seed: 7,
+      steps: 30,
+      guidance: 6,
+      sampler: 'euler',
+    });
+    expect(
+      await bodyOf(
+        h.json('/easyanimate/update_diffusion_transformer', { diffusion_transformer_path: 'none' }),
+      ),
+    ).toEqual({ message: 'Success' });
+  });
+});
