@@ -176,6 +176,35 @@ describe('POST /v1/jobs', () => {
   });
 });
 
+describe('parent jobs', () => {
+  it('refuses a parent that is not the caller’s finished job', async () => {
+    const unknown = await bodyOf(
+      h.json('/v1/jobs', {
+        kind: 'variation',
+        prompt: 'x',
+        image: dataUri(await pngOf(64, 64)),
+        parent: { jobId: 'nope' },
+      }),
+    );
+    expect(unknown.error.problems).toEqual([
+      { field: 'parent.jobId', value: 'nope', problem: 'is not a job of yours' },
+    ]);
+    const { id } = await bodyOf(h.json('/v1/jobs', { prompt: 'a first picture' }));
+    const early = await bodyOf(
+      h.json('/v1/jobs', {
+        kind: 'variation',
+        prompt: 'x',
+        image: dataUri(await pngOf(64, 64)),
+        parent: { jobId: id },
+      }),
+    );
+    expect(early.error.problems[0]).toMatchObject({
+      field: 'parent.jobId',
+      problem: expect.stringContaining('is ingesting'),
+    });
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('returns the same job for the same key and body, 409 for another body', async () => {
     const send = (body: unknown, key = 'order-42') =>
