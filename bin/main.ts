@@ -10,7 +10,17 @@ if (!ROLES.includes(role)) {
 }
 try {
   const config = loadConfig();
-  await startRole(role, config);
+  const running = await startRole(role, config);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
   if (err instanceof ValidationError) {
     console.error(err.message);

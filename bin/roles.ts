@@ -1,10 +1,55 @@
-// What each role starts. Roles fill in as the surfaces and workers land.
+// What each role starts. `all` runs everything in one process on the built-in defaults.
 import type { Config } from '../core/index.ts';
+import { ensureBuiltInModels } from '../models/built-in.ts';
+import { resolveRedis } from '../queue/redis/resolve-redis.ts';
+import { type Stack, startStack } from './stack.ts';
 
 export const ROLES = ['api', 'renderer', 'discord', 'telegram', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
-export async function startRole(role: Role, config: Config): Promise<void> {
-  console.log(`role ${role}: models in ${config.modelsDir}, default model ${config.defaultModel}`);
-  console.log(`role ${role}: nothing more to start yet`);
+export interface Running {
+  stack: Stack;
+  stop(): Promise<void>;
+}
+
+export async function startRole(role: Role, config: Config): Promise<Running> {
+  const log = (line: string) => console.log(line);
+  const redis = await resolveRedis(config);
+  log(
+    redis.embedded
+      ? `redis: started redis-server at ${redis.url} (data in ${redis.embedded.dir})`
+      : `redis: ${redis.url}`,
+  );
+  const renders = role === 'renderer' || role === 'all';
+  if (renders) await ensureBuiltInModels(config.modelsDir, log);
+  const stack = await startStack({
+    config,
+    redisUrl: redis.url,
+    renderer: renders,
+    components: role !== 'renderer',
+    log,
+  });
+  const stoppers: (() => Promise<void>)[] = [];
+  if (role === 'api' || role === 'all') {
+    const { startHttpServer } = await import('../bots/http/server.ts');
+    const server = await startHttpServer(config, stack, log);
+    stoppers.push(() => server.close());
+  }
+  for (const surface of ['discord', 'telegram'] as const) {
+    if (role !== surface && role !== 'all') continue;
+    const token = surface === 'discord' ? config.discord.token : config.telegram.token;
+    if (!token) {
+      log(`${surface}: no ${surface.toUpperCase()}_TOKEN set, not started`);
+      continue;
+    }
+    log(`${surface}: this surface is not available yet`);
+  }
+  return {
+    stack,
+    async stop() {
+      for (const stop of stoppers) await stop();
+      await stack.close();
+      await redis.stop();
+    },
+  };
 }

@@ -1,0 +1,46 @@
+// The models that ship with the product, built by our own code into the models folder on first
+// use. A stamp with the builder version makes later starts skip the work.
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildToyModel } from './toy-model/build-toy-model.ts';
+
+/** Bump when a builder's output changes, so installed copies are rebuilt. */
+export const BUILT_IN_VERSION = 1;
+
+const BUILT_IN: Record<string, (dir: string) => void> = {
+  toy: (dir) => buildToyModel(dir),
+  'toy-inpaint': (dir) => buildToyModel(dir, { inpaint: true }),
+};
+
+export const BUILT_IN_MODELS = Object.keys(BUILT_IN);
+
+function stampOf(dir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'build.json'), 'utf8')) as { version?: number }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds each built-in model that is missing or stale; returns the names it built. */
+export async function ensureBuiltInModels(
+  modelsDir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  const built: string[] = [];
+  for (const [name, build] of Object.entries(BUILT_IN)) {
+    const dir = path.join(modelsDir, name);
+    if (stampOf(dir) === BUILT_IN_VERSION) continue;
+    const started = performance.now();
+    // Build beside, then swap in, so a reader never sees half a model.
+    const temp = `${dir}.building-${process.pid}`;
+    rmSync(temp, { recursive: true, force: true });
+    build(temp);
+    writeFileSync(path.join(temp, 'build.json'), `${JSON.stringify({ version: BUILT_IN_VERSION, name })}\n`);
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+    built.push(name);
+    log(`models: built ${name} in ${dir} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  return built;
+}
