@@ -1,10 +1,10 @@
-// End to end through a real renderer on the built-in toy model. Needs models/built-in.ts (the toy
-// model generator); the whole file is skipped, and says so, until it exists.
+// End to end through a real renderer on the built-in toy model: the job API, A1111 and EasyAnimate.
 import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltInModels } from '../../../models/built-in.ts';
 import { verifyWebhook } from '../../../queue/webhooks/verify-webhook.ts';
 import { readPngText } from '../../../renderer/image/png-text.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -13,20 +13,15 @@ import { bodyOf, CALLBACK_SECRET, type Harness, startHarness } from './http-harn
 import { pngOf } from './pictures.ts';
 import { readSse } from './sse.ts';
 
-type BuiltIn = { ensureBuiltInModels(dir: string, log?: (line: string) => void): Promise<unknown> };
-const builtInModule = '../../../models/built-in.ts';
-const builtIn = (await import(/* @vite-ignore */ builtInModule).catch(() => undefined)) as
-  | BuiltIn
-  | undefined;
 const MODELS_DIR = path.join(os.tmpdir(), 'imagine-bot-test-models');
 
-describe.skipIf(!builtIn)('rendering through the HTTP surface (needs the built-in toy model)', () => {
+describe('rendering through the HTTP surface on the toy model', () => {
   let h: Harness;
   let receiver: LocalServer;
   const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
 
   beforeAll(async () => {
-    await builtIn?.ensureBuiltInModels(MODELS_DIR, () => undefined);
+    await ensureBuiltInModels(MODELS_DIR, () => undefined);
     receiver = await startLocalServer((req, res) => {
       void readBody(req).then((body) => {
         deliveries.push({ headers: req.headers, body });
@@ -69,6 +64,10 @@ describe.skipIf(!builtIn)('rendering through the HTTP surface (needs the built-i
     const done = events.at(-1);
     expect(done?.event).toBe('done');
     expect(events.some((e) => e.event === 'status' && e.data.status === 'rendering')).toBe(true);
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data);
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress)
+      expect(p).toMatchObject({ type: 'progress', step: expect.any(Number), total: 2 });
     const [image] = done?.data.result.images ?? [];
     expect(image).toMatchObject({
       seed: 11,
