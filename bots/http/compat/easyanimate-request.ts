@@ -96,6 +96,7 @@ export function easyAnimateFieldOf(field: string): string {
     'params.height': 'height_slider',
     'params.size': 'width_slider',
     'params.seed': 'seed_textbox',
+    'params.sampler': 'sampler_dropdown',
     'params.model': 'base_model_path',
   };
   return names[field] ?? field;
