@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildToyModel } from './toy-model/build-toy-model.ts';
 
 /** Bump when a builder's output changes, so installed copies are rebuilt. */
-export const BUILT_IN_VERSION = 1;
+export const BUILT_IN_VERSION = 4;
 
 const BUILT_IN: Record<string, (dir: string) => void> = {
   toy: (dir) => buildToyModel(dir),

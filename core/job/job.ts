@@ -1,6 +1,7 @@
 // The one Job that every surface (Discord, Telegram, HTTP) produces.
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { memoByPair } from '../memo-by-pair.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
 import { paramsSchema } from './params.ts';
 import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
@@ -20,7 +21,16 @@ const NEEDS: Record<JobKind, { prompt: boolean; image: boolean; mask: boolean }>
   variation: { prompt: false, image: true, mask: false },
 };
 
+const cachedRequestSchema = memoByPair((limits: Limits, defaults: Defaults) =>
+  buildJobRequestSchema(limits, defaults),
+);
+
+/** The job request schema for these limits and defaults, built once per pair. */
 export function jobRequestSchema(limits: Limits = DEFAULT_LIMITS, defaults: Defaults = DEFAULT_PARAMS) {
+  return cachedRequestSchema(limits, defaults);
+}
+
+function buildJobRequestSchema(limits: Limits, defaults: Defaults) {
   return z
     .object({
       kind: z.enum(JOB_KINDS, { error: `must be one of ${JOB_KINDS.join(', ')}` }),

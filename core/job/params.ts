@@ -1,5 +1,6 @@
 // The parameters of a render, validated against the configured limits.
 import { z } from 'zod';
+import { memoByPair } from '../memo-by-pair.ts';
 import { didYouMean } from '../text/closest.ts';
 import { type Defaults, type Limits, MAX_SEED, MOTIONS, SAMPLERS, VIDEO_FORMATS } from './limits.ts';
 
@@ -33,22 +34,13 @@ function side(limits: Limits) {
   });
 }
 
-type ParamsSchema = ReturnType<typeof buildParamsSchema>;
-const cache = new WeakMap<Limits, WeakMap<Defaults, ParamsSchema>>();
+const cachedParamsSchema = memoByPair((limits: Limits, defaults: Defaults) =>
+  buildParamsSchema(limits, defaults),
+);
 
-/** The params schema for these limits and defaults; built once per pair, since zod schemas are costly to build. */
-export function paramsSchema(limits: Limits, defaults: Defaults): ParamsSchema {
-  let byDefaults = cache.get(limits);
-  if (!byDefaults) {
-    byDefaults = new WeakMap();
-    cache.set(limits, byDefaults);
-  }
-  let schema = byDefaults.get(defaults);
-  if (!schema) {
-    schema = buildParamsSchema(limits, defaults);
-    byDefaults.set(defaults, schema);
-  }
-  return schema;
+/** The params schema for these limits and defaults, built once per pair. */
+export function paramsSchema(limits: Limits, defaults: Defaults) {
+  return cachedParamsSchema(limits, defaults);
 }
 
 function buildParamsSchema(limits: Limits, defaults: Defaults) {

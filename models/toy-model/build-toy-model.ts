@@ -17,7 +17,7 @@ import { knownWords, MEANINGS } from './vocabulary.ts';
 
 /** Width of the token states; more than the meanings, as real encoders have room to spare. */
 export const TOY_WIDTH = 64;
-export const TOY_GAMMA = 8;
+export const TOY_GAMMA = 24;
 export const TOY_LAMBDA = 50;
 
 export interface ToyBuildOptions {

@@ -100,12 +100,23 @@ export function drawScene(scene: Scene): Uint8Array {
     const f = y / (n - 1);
     for (let x = 0; x < n; x++) {
       const i = (y * n + x) * 3;
-      let rgb: number[] = [0, 1, 2].map(
-        (c) => bg.top[c] + (bg.bottom[c] - bg.top[c]) * f + bg.grain * grain(x >> 2, y >> 2),
-      );
-      if (scene.background === 'night' && grain(x, y) > 0.995) rgb = [235, 235, 200];
-      if (inside(scene.shape, x - cx, y - cy, r)) rgb = colour;
-      for (let c = 0; c < 3; c++) out[i + c] = Math.max(0, Math.min(255, Math.round(rgb[c])));
+      if (inside(scene.shape, x - cx, y - cy, r)) {
+        out[i] = colour[0];
+        out[i + 1] = colour[1];
+        out[i + 2] = colour[2];
+        continue;
+      }
+      if (scene.background === 'night' && grain(x, y) > 0.995) {
+        out[i] = 235;
+        out[i + 1] = 235;
+        out[i + 2] = 200;
+        continue;
+      }
+      const noise = bg.grain === 0 ? 0 : bg.grain * grain(x >> 2, y >> 2);
+      for (let c = 0; c < 3; c++) {
+        const v = bg.top[c] + (bg.bottom[c] - bg.top[c]) * f + noise;
+        out[i + c] = Math.max(0, Math.min(255, Math.round(v)));
+      }
     }
   }
   return out;

@@ -82,7 +82,16 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const keysT = new Float32Array(w.width * K);
   for (let k = 0; k < K; k++)
     for (let d = 0; d < w.width; d++) keysT[d * K + k] = w.keys[k * w.width + d] * w.gamma;
-  logit = g.node('Add', [logit, g.node('MatMul', [s, g.constant('float32', [w.width, K], keysT)])]);
+  // The data term grows with the latent's element count; early in a few-step run it would outvote the
+  // prompt and pick scenes by their brightness. The prior grows with it, so the prompt decides as
+  // firmly at 64x64 latents as at the scenes' own 32x32.
+  const elements = g.node('ReduceProd', [g.node('Slice', [xShape, g.ints([1]), g.ints([4]), g.ints([0])])], {
+    keepdims: 0,
+  });
+  const reference = 4 * w.latentSize * w.latentSize;
+  const sizeScale = g.node('Div', [g.node('Cast', [elements], { to: 1 }), g.scalar(reference)]);
+  const prior = g.node('Mul', [g.node('MatMul', [s, g.constant('float32', [w.width, K], keysT)]), sizeScale]);
+  logit = g.node('Add', [logit, prior]);
 
   if (inpaint) {
     const mask = slice(4, 5);

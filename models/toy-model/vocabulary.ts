@@ -48,7 +48,7 @@ export const CLASHES: Record<Background, readonly Colour[]> = {
   sky: ['blue'],
   sea: ['blue'],
   grass: ['green'],
-  night: ['purple'],
-  sand: ['yellow', 'orange'],
+  night: [],
+  sand: [],
   snow: ['white'],
 };

@@ -30,7 +30,7 @@ async function bytesOf(
   }
   if (ref.type === 'url') {
     const f = services.fetch ?? { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000 };
-    const got = await safeFetch(ref.url, { ...f, field: `${field} URL` });
+    const got = await safeFetch(ref.url, { ...f, field });
     return got.bytes;
   }
   const resolve = services.mediaResolvers?.[ref.platform];
