@@ -38,7 +38,14 @@ export async function ensureBuiltInModels(
     build(temp);
     writeFileSync(path.join(temp, 'build.json'), `${JSON.stringify({ version: BUILT_IN_VERSION, name })}\n`);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    renameSync(temp, dir);
+    try {
+      renameSync(temp, dir);
+    } catch (err) {
+      // Another process built it at the same moment: keep theirs if it is complete.
+      rmSync(temp, { recursive: true, force: true });
+      if (stampOf(dir) !== BUILT_IN_VERSION) throw err;
+      continue;
+    }
     built.push(name);
     log(`models: built ${name} in ${dir} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }

@@ -27,8 +27,14 @@ function optimisedPath(
   return path.join(settings.cacheDir, `${key}.onnx`);
 }
 
+/** Providers that failed once stay failed for this process: one log line, not one per session. */
+const unavailable = new Set<ExecutionProvider>();
+
 export async function createSession(modelPath: string, settings: SessionSettings): Promise<OpenedSession> {
-  const wanted = [...settings.providers.filter((p) => p !== 'cpu'), 'cpu'] as ExecutionProvider[];
+  const wanted = [
+    ...settings.providers.filter((p) => p !== 'cpu' && !unavailable.has(p)),
+    'cpu',
+  ] as ExecutionProvider[];
   const failures: string[] = [];
   for (const provider of wanted) {
     const options: ort.InferenceSession.SessionOptions = {
@@ -57,6 +63,7 @@ export async function createSession(modelPath: string, settings: SessionSettings
       return { session, provider };
     } catch (err) {
       if (provider === 'cpu') throw err;
+      unavailable.add(provider);
       failures.push(`${provider} unavailable (${(err as Error).message.split('\n')[0]})`);
     }
   }
