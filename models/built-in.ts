@@ -2,6 +2,7 @@
 // use. A stamp with the builder version makes later starts skip the work.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildBenchModel } from './bench-model/build-bench-model.ts';
 import { buildToyModel } from './toy-model/build-toy-model.ts';
 
 /** Bump when a builder's output changes, so installed copies are rebuilt. */
@@ -10,6 +11,11 @@ export const BUILT_IN_VERSION = 4;
 const BUILT_IN: Record<string, (dir: string) => void> = {
   toy: (dir) => buildToyModel(dir),
   'toy-inpaint': (dir) => buildToyModel(dir, { inpaint: true }),
+};
+
+/** Built on request only (benchmarks): it draws noise, so the product does not offer it. */
+const ON_REQUEST: Record<string, (dir: string) => void> = {
+  bench: (dir) => buildBenchModel(dir),
 };
 
 export const BUILT_IN_MODELS = Object.keys(BUILT_IN);
@@ -26,9 +32,12 @@ function stampOf(dir: string): number | undefined {
 export async function ensureBuiltInModels(
   modelsDir: string,
   log: (line: string) => void = () => undefined,
+  extra: readonly string[] = [],
 ): Promise<string[]> {
   const built: string[] = [];
-  for (const [name, build] of Object.entries(BUILT_IN)) {
+  const wanted = { ...BUILT_IN, ...Object.fromEntries(extra.map((name) => [name, ON_REQUEST[name]])) };
+  for (const [name, build] of Object.entries(wanted)) {
+    if (!build) throw new Error(`no built-in model named ${name}`);
     const dir = path.join(modelsDir, name);
     if (stampOf(dir) === BUILT_IN_VERSION) continue;
     const started = performance.now();

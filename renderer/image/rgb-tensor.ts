@@ -42,9 +42,20 @@ export function tensorToRgb(tensor: Float32Array, index: number, width: number, 
     );
   }
   const out = Buffer.allocUnsafe(plane * 3);
+  // The same arithmetic as unitToByte, inlined: this loop runs once per picture, too few times for
+  // the engine to optimise a call per value.
+  const f = Math.fround;
   for (let c = 0; c < 3; c++) {
     const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[i * 3 + c] = unitToByte(tensor[base + i]);
+    for (let i = 0; i < plane; i++) {
+      let v = f(f(tensor[base + i] / 2) + 0.5);
+      if (!(v > 0)) v = 0;
+      else if (v > 1) v = 1;
+      const x = f(v * 255);
+      let r = Math.round(x);
+      if (r - x === 0.5 && (r & 1) === 1) r -= 1;
+      out[i * 3 + c] = r;
+    }
   }
   return out;
 }

@@ -1,0 +1,72 @@
+// `npm run bench -- render-overhead`: the bench model (SD-like operators, random weights) at 512x512,
+// 20 steps, guidance on. Prints the pipeline's wall time, the sum of session.run times and their
+// ratio (goal <= 1.03), and the scheduler + guidance time per step as a share of a UNet call (goal < 1%).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureBuiltInModels } from '../models/built-in.ts';
+import { applyGuidance } from '../renderer/guidance.ts';
+import { ModelCache } from '../renderer/model/model-cache.ts';
+import type { RenderRequest } from '../renderer/pipelines/render-request.ts';
+import { txt2img } from '../renderer/pipelines/txt2img.ts';
+import { TorchGenerator } from '../renderer/rng/torch-generator.ts';
+import { schedulerForSampler } from '../renderer/schedulers/registry.ts';
+import { percentile } from './stats.ts';
+
+const dir = process.env.BENCH_MODELS_DIR ?? mkdtempSync(path.join(tmpdir(), 'bench-models-'));
+await ensureBuiltInModels(dir, (l) => console.log(l), ['bench']);
+const cache = new ModelCache(dir, { providers: ['cpu'], threads: 0, graphOptimization: 'all' }, 2 ** 31);
+const model = await cache.get('bench');
+const sampler = (process.env.BENCH_SAMPLER ?? 'euler_a') as RenderRequest['sampler'];
+const request: RenderRequest = {
+  prompt: 'a red circle on a blue sky',
+  negativePrompt: '',
+  width: 512,
+  height: 512,
+  steps: 20,
+  guidance: 7.5,
+  sampler,
+  seed: 1,
+  count: 1,
+  strength: 1,
+};
+const unetSession = model.sessions.find((s) => s.file.includes(`${path.sep}unet${path.sep}`))!;
+
+await txt2img(model, { ...request, steps: 2 }); // warm up: first runs allocate
+const unetBefore = { ...unetSession.own };
+const result = await txt2img(model, request);
+const unetMs = (unetSession.own.runMs - unetBefore.runMs) / (unetSession.own.runs - unetBefore.runs);
+const { totalMs, sessionRunMs, sessionRuns } = result.timings;
+
+// Scheduler step + guidance mix alone, on the same latent size, with the same sampler.
+const scheduler = schedulerForSampler(sampler, model.schedulerConfig);
+const rng = new TorchGenerator(1);
+const perStep: number[] = [];
+for (let run = 0; run < 5; run++) {
+  scheduler.setTimesteps(request.steps);
+  let x = rng.randn([1, 4, 64, 64]);
+  for (const t of scheduler.timesteps) {
+    const u = rng.randn(x.length);
+    const c = rng.randn(x.length);
+    const t0 = performance.now();
+    const scaled = scheduler.scaleModelInput(x, t);
+    const eps = applyGuidance(u, c, request.guidance);
+    x = scheduler.step(eps, t, scaled === x ? x : x, rng);
+    perStep.push(performance.now() - t0);
+  }
+}
+const stepMs = percentile(perStep, 50);
+await cache.close();
+
+console.log(
+  `pipeline wall time: ${totalMs.toFixed(1)} ms for ${request.steps} steps at 512x512 (${sampler}, guidance batch of 2)`,
+);
+console.log(
+  `sum of session.run: ${sessionRunMs.toFixed(1)} ms in ${sessionRuns} calls; UNet ${unetMs.toFixed(1)} ms per call`,
+);
+console.log(
+  `scheduler + guidance: ${(stepMs * 1000).toFixed(0)} us per step = ${((100 * stepMs) / unetMs).toFixed(3)}% of a UNet call (goal < 1%)`,
+);
+console.log(
+  `wall / session.run = ${(totalMs / sessionRunMs).toFixed(4)} (goal <= 1.03); scheduler+guidance per step ${((100 * stepMs) / unetMs).toFixed(3)}% of UNet`,
+);

@@ -1,0 +1,17 @@
+// The bench model folder: the toy model's tokenizer, text encoder and VAE with the bench UNet.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeModel } from '../onnx-graph/write-model.ts';
+import { buildToyModel, TOY_WIDTH } from '../toy-model/build-toy-model.ts';
+import { benchUnetGraph } from './bench-unet-graph.ts';
+
+export function buildBenchModel(outDir: string): void {
+  buildToyModel(outDir);
+  rmSync(path.join(outDir, 'unet'), { recursive: true, force: true });
+  mkdirSync(path.join(outDir, 'unet'), { recursive: true });
+  writeModel(benchUnetGraph(TOY_WIDTH), path.join(outDir, 'unet', 'model.onnx'));
+  writeFileSync(
+    path.join(outDir, 'unet', 'config.json'),
+    `${JSON.stringify({ in_channels: 4, out_channels: 4 })}\n`,
+  );
+}
