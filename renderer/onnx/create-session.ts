@@ -40,6 +40,8 @@ export async function createSession(modelPath: string, settings: SessionSettings
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: settings.graphOptimization,
+      // Errors only: warnings about caching optimised graphs would greet every start.
+      logSeverityLevel: 3,
       ...(settings.threads > 0 ? { intraOpNumThreads: settings.threads } : {}),
     };
     // Optimised copies hold provider-specific nodes; only the CPU copy is safe to reload everywhere.
