@@ -92,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       artifacts,
       limits: config.limits,
       renderHost: host,
+      callbackSecret: config.callbackSecret,
       ...options.services,
     };
     const handlers = componentHandlers(services);

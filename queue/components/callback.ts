@@ -3,6 +3,7 @@
 import { ComponentError, type ComponentHandler } from '../orchestrator/component-worker.ts';
 import { deliverWebhook } from '../webhooks/deliver-webhook.ts';
 import { outcomeOf } from './outcome.ts';
+import { wantsCallback } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
 
 export function callbackPayload(
@@ -29,7 +30,8 @@ export function callbackPayload(
 export function callbackComponent(services: ComponentServices & { publicUrl?: string }): ComponentHandler {
   return async (ctx) => {
     const origin = ctx.job.origin;
-    if (origin.surface !== 'http' || !origin.callbackUrl) return { sent: false };
+    if (origin.surface !== 'http' || !origin.callbackUrl || !wantsCallback(ctx.job, 'done'))
+      return { sent: false };
     if (!services.callbackSecret)
       throw new ComponentError('internal', 'callbacks need CALLBACK_SECRET to sign them', false);
     const payload = callbackPayload(ctx.jobId, 'done', outcomeOf(ctx.state), services.publicUrl);

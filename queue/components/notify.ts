@@ -4,6 +4,7 @@ import type { ComponentHandler } from '../orchestrator/component-worker.ts';
 import { deliverWebhook } from '../webhooks/deliver-webhook.ts';
 import { callbackPayload } from './callback.ts';
 import { outcomeOf } from './outcome.ts';
+import { wantsCallback } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
 
 export function notifyComponent(services: ComponentServices & { publicUrl?: string }): ComponentHandler {
@@ -11,7 +12,7 @@ export function notifyComponent(services: ComponentServices & { publicUrl?: stri
     const outcome = outcomeOf(ctx.state);
     const origin = ctx.job.origin;
     if (origin.surface === 'http') {
-      if (!origin.callbackUrl || !services.callbackSecret) return;
+      if (!origin.callbackUrl || !services.callbackSecret || !wantsCallback(ctx.job, 'failed')) return;
       await ctx.once(() =>
         deliverWebhook(
           origin.callbackUrl!,

@@ -3,6 +3,7 @@
 import type { Job } from '../../core/job/job.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { ComponentError, type ComponentHandler } from '../orchestrator/component-worker.ts';
+import { progressCallbacks } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
 
 export interface RenderOutput {
@@ -56,9 +57,12 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
       maskOptions: { blur: job.params.mask.blur, invert: job.params.mask.invert },
       previewEvery: 5,
     };
+    const callbacks = progressCallbacks(job, services);
+    await callbacks.started();
     const result = await host.render(job.params.model, request, {
       signal: ctx.signal,
       onProgress: (p) => {
+        if (p.preview || p.step === p.total) callbacks.progress(p.step, p.total);
         void (async () => {
           const preview = p.preview
             ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })).id
