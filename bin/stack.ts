@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../core/config/config.ts';
+import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
 import { componentHandlers } from '../queue/components/index.ts';
 import type { ComponentServices } from '../queue/components/services.ts';
@@ -78,11 +79,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       busy,
       startedAt: Date.now(),
     }));
-    const refresh = setInterval(() => {
-      void host.models().then((m) => {
-        models = m;
-      });
-    }, 5000);
+    const refreshModels = async () => {
+      models = await host.models();
+    };
+    const refresh = setInterval(() => void refreshModels().catch(() => undefined), 5000);
     refresh.unref();
     closers.push(async () => {
       clearInterval(refresh);
@@ -100,12 +100,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     handlers.render = async (ctx) => {
       busy = true;
       try {
-        return await render(ctx);
+        return { ...((await render(ctx)) as object), renderer: id };
       } finally {
         busy = false;
+        await refreshModels().catch(() => undefined);
       }
     };
+    // Prefer a renderer that has the job's model loaded and nothing to do: loading costs seconds.
+    const preferOther = async (job: Job) => {
+      if ((await host.models()).loaded.includes(job.params.model)) return false;
+      const live = await registry.live();
+      return live.some((w) => w.id !== id && !w.busy && w.loaded.includes(job.params.model));
+    };
     await system.startWorkers(handlers, ['gpu'], {
+      preferOther,
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
       log,

@@ -34,7 +34,10 @@ export interface QueueSystem {
     handlers: Readonly<Record<string, ComponentHandler>>,
     serve: readonly ResourceQueue[],
     options?: Partial<
-      Pick<ComponentWorkersOptions, 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log'>
+      Pick<
+        ComponentWorkersOptions,
+        'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log' | 'preferOther'
+      >
     >,
   ): Promise<ComponentWorkers>;
   close(): Promise<void>;

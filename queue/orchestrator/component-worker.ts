@@ -1,7 +1,7 @@
 // Runs components: one BullMQ worker per resource class this process serves. A handler's result is
 // recorded with the orchestrator (which dispatches what comes next); an error is retried by BullMQ
 // until the component's last attempt, then recorded as the job's failure with a user-facing reason.
-import { type Job as BullJob, Worker } from 'bullmq';
+import { type Job as BullJob, DelayedError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobRefusedError, ValidationError } from '../../core/errors.ts';
 import { componentByName } from '../../core/flows/flow-queries.ts';
@@ -57,8 +57,16 @@ export interface ComponentWorkersOptions {
   /** Lock of a running component; a worker that dies loses its jobs to others after this. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * For GPU work: whether another renderer would serve this job better (it has the model loaded and
+   * is idle). Such a job is handed back once, and this worker steps aside while the other takes it.
+   */
+  preferOther?: (job: Job) => Promise<boolean>;
   log?: (line: string) => void;
 }
+
+/** How long a renderer steps aside for a better-placed one; long enough for it to pick the job up. */
+const STEP_ASIDE_MS = 300;
 
 /** An effect guarded by a dedupe key: skipped when a previous attempt already completed it. */
 function runOnce(redis: Redis, key: string): ComponentContext['once'] {
@@ -99,14 +107,18 @@ export class ComponentWorkers {
     });
     await this.cancelListener.subscribe(orch.keys.cancelChannel);
     for (const queue of o.serve) {
-      const worker = new Worker<ComponentMessage>(o.queueNames[queue], (job) => this.process(job), {
-        connection: o.connection,
-        prefix: o.prefix,
-        concurrency: o.concurrency?.[queue] ?? (queue === 'gpu' ? 1 : 8),
-        lockDuration: o.lockDurationMs ?? 30_000,
-        stalledInterval: o.stalledIntervalMs ?? 15_000,
-        maxStalledCount: 2,
-      });
+      const worker = new Worker<ComponentMessage>(
+        o.queueNames[queue],
+        (job, token) => this.process(job, token),
+        {
+          connection: o.connection,
+          prefix: o.prefix,
+          concurrency: o.concurrency?.[queue] ?? (queue === 'gpu' ? 1 : 8),
+          lockDuration: o.lockDurationMs ?? 30_000,
+          stalledInterval: o.stalledIntervalMs ?? 15_000,
+          maxStalledCount: 2,
+        },
+      );
       // Covers what the processor could not record itself, e.g. a job that stalled too often.
       worker.on('failed', (job, err) => {
         if (!job) return;
@@ -127,7 +139,7 @@ export class ComponentWorkers {
     if (def?.queue === 'gpu' && !result.duplicate) await orch.releaseFairSlot(message.owner);
   }
 
-  private async process(bullJob: BullJob<ComponentMessage>): Promise<void> {
+  private async process(bullJob: BullJob<ComponentMessage>, token?: string): Promise<void> {
     const { jobId, component } = bullJob.data;
     const orch = this.options.orchestrator;
     const state = await orch.state(jobId);
@@ -156,6 +168,14 @@ export class ComponentWorkers {
           .cancel(jobId, undefined, `the job was not started before its deadline (${state.job.deadline})`)
           .catch(() => undefined);
         return;
+      }
+      if (!bullJob.data.handedBack && (await this.options.preferOther?.(state.job))) {
+        // Back to the queue for a moment; this worker holds its slot meanwhile, so the better-placed
+        // renderer is the one that takes it. Only once per job: it never waits for a renderer twice.
+        await bullJob.updateData({ ...bullJob.data, handedBack: true });
+        await bullJob.moveToDelayed(Date.now() + STEP_ASIDE_MS / 3, token);
+        await new Promise((r) => setTimeout(r, STEP_ASIDE_MS));
+        throw new DelayedError();
       }
       void orch.announcePositions().catch(() => undefined);
     }

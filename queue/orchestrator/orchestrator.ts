@@ -41,6 +41,8 @@ export interface ComponentMessage {
   jobId: string;
   component: string;
   owner: string;
+  /** Set when a renderer handed the job back for one that has its model loaded. */
+  handedBack?: boolean;
 }
 
 /** The component that tells the origin a job failed or was cancelled; outside every flow. */
