@@ -9,21 +9,14 @@ import { pasteUnmasked } from '../image/paste-unmasked.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
-import { denoise } from './stages/denoise.ts';
-import { encodePrompt } from './stages/encode-prompt.ts';
-import { finishPictures } from './stages/finish-pictures.ts';
 import { effectiveStrength, loadInitImage, requireEncoder } from './stages/init-image.ts';
-import { prepareRun } from './stages/prepare-run.ts';
-import { previewer } from './stages/preview.ts';
-import { startTimings } from './stages/timings.ts';
+import { beginRun, finishRun } from './stages/run.ts';
 
 export async function inpaint(
   model: LoadedModel,
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
-  const timings = startTimings(model);
-  const run = prepareRun(model, request);
   const init = await loadInitImage(model, request);
   if (!request.mask) {
     throw new ValidationError([
@@ -38,13 +31,7 @@ export async function inpaint(
     threshold: request.maskOptions?.threshold ?? 0.5,
   });
   const latentMask = maskToLatent(mask.hard, request.width, request.height);
-  const text = await encodePrompt(
-    model,
-    request.prompt,
-    request.negativePrompt,
-    request.count,
-    run.withGuidance,
-  );
+  const run = await beginRun(model, request);
   const strength = effectiveStrength(request.steps, request.strength);
   const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
   const { h, w } = run.latentSize;
@@ -89,37 +76,10 @@ export async function inpaint(
     };
   }
 
-  const final = await denoise({
-    model,
-    schedulers: run.schedulers,
-    timesteps,
-    latents,
-    latentSize: run.latentSize,
-    text,
-    guidance: request.guidance,
-    withGuidance: run.withGuidance,
-    generators: run.generators,
+  return finishRun(run, 'inpaint', timesteps, latents, hooks, {
     extraChannels,
     afterStep,
-    hooks,
-    preview: previewer(run.latentSize),
-    previewEvery: request.previewEvery,
+    postprocess: (rgb) => pasteUnmasked(init.rgb, rgb, mask.soft),
+    parameters: { 'Denoising strength': strength, 'Mask blur': request.maskOptions?.blur ?? 0 },
   });
-  const images = await finishPictures(
-    model,
-    request,
-    final,
-    run,
-    (rgb) => pasteUnmasked(init.rgb, rgb, mask.soft),
-    { 'Denoising strength': strength, 'Mask blur': request.maskOptions?.blur ?? 0 },
-  );
-  return {
-    images,
-    width: request.width,
-    height: request.height,
-    warnings: text.warnings,
-    model: model.name,
-    pipeline: 'inpaint',
-    timings: timings(),
-  };
 }
