@@ -59,23 +59,28 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
     };
     const callbacks = progressCallbacks(job, services);
     await callbacks.started();
+    // Progress events go out in step order, and all of them before the render's result.
+    let published = Promise.resolve();
     const result = await host.render(job.params.model, request, {
       signal: ctx.signal,
       onProgress: (p) => {
         if (p.preview || p.step === p.total) callbacks.progress(p.step, p.total);
-        void (async () => {
-          const preview = p.preview
-            ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })).id
-            : undefined;
-          await ctx.publish({
-            type: 'progress',
-            step: p.step,
-            total: p.total,
-            ...(preview ? { preview } : {}),
-          });
-        })().catch(() => undefined);
+        published = published
+          .then(async () => {
+            const preview = p.preview
+              ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })).id
+              : undefined;
+            await ctx.publish({
+              type: 'progress',
+              step: p.step,
+              total: p.total,
+              ...(preview ? { preview } : {}),
+            });
+          })
+          .catch(() => undefined);
       },
     });
+    await published;
     const ttlMs = services.resultTtlMs ?? 7 * 24 * 3600 * 1000;
     const images = [];
     for (const image of result.images) {
