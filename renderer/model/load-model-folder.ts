@@ -9,6 +9,7 @@ import { type RunClock, TimedSession } from '../onnx/timed-session.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { ModelFolderError } from './model-folder-error.ts';
+import { readModelSettings, usesGuidance } from './model-settings.ts';
 import { TextEncoder } from './text-encoder.ts';
 import { Unet } from './unet.ts';
 import { VaeDecoder, VaeEncoder } from './vae.ts';
@@ -142,6 +143,7 @@ export async function loadModelFolder(
       schedulerConfig,
       scalingFactor,
       isInpaint: unet.inChannels === 9,
+      usesGuidance: usesGuidance(index, readModelSettings(dir)),
       bytes: folderBytes(dir),
       clock,
       sessions,

@@ -19,6 +19,8 @@ export interface LoadedModel {
   scalingFactor: number;
   /** A UNet with 9 input channels: latents, mask, masked-image latents. */
   isInpaint: boolean;
+  /** False for distilled models (LCM, Turbo) that run without the guidance batch. */
+  usesGuidance: boolean;
   /** Bytes of the model files, for the memory budget of the model cache. */
   bytes: number;
   /** Time spent inside session.run, over all of this model's sessions. */

@@ -6,6 +6,7 @@ import { didYouMean } from '../../core/text/closest.ts';
 import type { SessionSettings } from '../onnx/session-options.ts';
 import { loadModelFolder } from './load-model-folder.ts';
 import type { LoadedModel } from './loaded-model.ts';
+import { readModelSettings } from './model-settings.ts';
 
 export class ModelCache {
   /** Insertion order is recency order: a hit moves the entry to the end. */
@@ -47,7 +48,8 @@ export class ModelCache {
 
   /** The inpainting sibling of a model (`toy` -> `toy-inpaint`), when one is installed. */
   inpaintSibling(name: string): string | undefined {
-    const sibling = `${name}-inpaint`;
+    const { dir } = this.resolve(name);
+    const sibling = readModelSettings(dir).inpaintModel ?? `${name}-inpaint`;
     return existsSync(path.join(this.modelsDir, sibling, 'model_index.json')) ? sibling : undefined;
   }
 

@@ -1,0 +1,48 @@
+// Optional per-model settings in `imagine.json` beside `model_index.json`:
+//   { "inpaintModel": "sd15-inpainting", "guidance": false }
+// `inpaintModel` names the folder inpaint jobs use instead of `<name>-inpaint`; `guidance: false`
+// marks a distilled model (LCM, Turbo) that runs without the guidance batch.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ModelFolderError } from './model-folder-error.ts';
+
+export interface ModelSettings {
+  inpaintModel?: string;
+  guidance?: boolean;
+}
+
+export function readModelSettings(dir: string): ModelSettings {
+  const file = path.join(dir, 'imagine.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ModelFolderError(
+      file,
+      'is not valid JSON; expected {"inpaintModel": "...", "guidance": true|false}',
+    );
+  }
+  const v = value as Record<string, unknown>;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ModelFolderError(file, 'must be a JSON object');
+  }
+  if (v.inpaintModel !== undefined && typeof v.inpaintModel !== 'string') {
+    throw new ModelFolderError(file, '"inpaintModel" must be the name of a model folder');
+  }
+  if (v.guidance !== undefined && typeof v.guidance !== 'boolean') {
+    throw new ModelFolderError(file, '"guidance" must be true or false');
+  }
+  return { inpaintModel: v.inpaintModel as string | undefined, guidance: v.guidance as boolean | undefined };
+}
+
+/** Distilled pipelines that run without classifier-free guidance. */
+export function usesGuidance(modelIndex: Record<string, unknown>, settings: ModelSettings): boolean {
+  if (settings.guidance !== undefined) return settings.guidance;
+  return !String(modelIndex._class_name ?? '').includes('LatentConsistency');
+}
