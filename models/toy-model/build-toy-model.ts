@@ -13,11 +13,13 @@ import { unetGraph } from './unet-graph.ts';
 import { vaeDecoderGraph, vaeEncoderGraph } from './vae-graphs.ts';
 import { encodeScaled, SCALING_FACTOR } from './vae-map.ts';
 import { DEFAULT_VARIANT, type ModelVariant } from './variant.ts';
-import { knownWords, MEANINGS } from './vocabulary.ts';
+import { knownWords, MEANINGS, POSITIONS } from './vocabulary.ts';
 
 /** Width of the token states; more than the meanings, as real encoders have room to spare. */
 export const TOY_WIDTH = 64;
-export const TOY_GAMMA = 24;
+export const TOY_GAMMA = 80;
+/** How much each content word leans towards the centre position. */
+export const CENTRE_LEAN = 0.15;
 export const TOY_LAMBDA = 50;
 
 export interface ToyBuildOptions {
@@ -36,8 +38,16 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
   const words = knownWords();
   const tokenizer = buildTokenizerFiles([...words.keys()]);
   const meaningRow = new Map(MEANINGS.map((m, i) => [m, i]));
-  const rowOf = new Map<number, number>();
-  for (const [word, id] of tokenizer.wordIds) rowOf.set(id, meaningRow.get(words.get(word)!)!);
+  const vocabSize = Object.keys(tokenizer.vocab).length;
+  const table = new Float32Array(vocabSize * TOY_WIDTH);
+  const centre = meaningRow.get('centre')!;
+  for (const [word, id] of tokenizer.wordIds) {
+    const meaning = words.get(word)!;
+    table[id * TOY_WIDTH + meaningRow.get(meaning)!] = 1;
+    // A subject without a position word goes in the middle, as people expect; a position word
+    // (worth 1) still outweighs this lean of every other word.
+    if (!(POSITIONS as readonly string[]).includes(meaning)) table[id * TOY_WIDTH + centre] = CENTRE_LEAN;
+  }
 
   const scenes = allScenes();
   const latentSize = SCENE_SIZE / 8;
@@ -83,11 +93,10 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
     pad_token: EOS,
     unk_token: EOS,
   });
-  const vocabSize = Object.keys(tokenizer.vocab).length;
   for (const part of ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'])
     mkdirSync(path.join(outDir, part), { recursive: true });
   writeModel(
-    textEncoderGraph(vocabSize, TOY_WIDTH, rowOf, variant),
+    textEncoderGraph(vocabSize, TOY_WIDTH, table, variant),
     path.join(outDir, 'text_encoder', 'model.onnx'),
   );
   writeModel(

@@ -31,9 +31,28 @@ describe('txt2img on the toy model', () => {
     const picture = await rgbOf(result.images[0].png);
     expect(picture.width).toBe(512);
     expect(share(picture, isRed)).toBeGreaterThan(0.02);
+    // Without a position word the subject sits in the middle.
+    expect(share(picture, isRed, { x0: 236, y0: 236, x1: 276, y1: 276 })).toBeGreaterThan(0.95);
     expect(cornerShare(picture, isBlue)).toBeGreaterThan(0.9);
     expect(result.images[0].seed).toBe(1);
     expect(result.timings.sessionRuns).toBe(22); // text encoder, 20 UNet calls, VAE decoder
+  });
+
+  it('puts the subject where the prompt says', async () => {
+    for (const [word, x] of [
+      ['left', 64],
+      ['right', 192],
+    ] as const) {
+      const result = await runPipeline(cache, 'toy', {
+        ...base,
+        prompt: `a red circle on a blue sky, ${word}`,
+        width: 256,
+        height: 256,
+      });
+      const picture = await rgbOf(result.images[0].png);
+      expect(share(picture, isRed, { x0: x - 10, y0: 118, x1: x + 10, y1: 138 }), word).toBeGreaterThan(0.95);
+      expect(share(picture, isRed, { x0: 118, y0: 118, x1: 138, y1: 138 }), word).toBeLessThan(0.05);
+    }
   });
 
   it('gives the same bytes for the same seed, and different scenes for an empty prompt with other seeds', async () => {
