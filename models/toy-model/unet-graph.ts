@@ -29,7 +29,9 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const channels = inpaint ? 9 : 4;
   const sample = floatInput(g, 'sample', ['batch', channels, 'height', 'width'], variant.float16);
   const tShape = variant.timestepShape === 'scalar' ? [] : variant.timestepShape === 'one' ? [1] : ['batch'];
-  const timestep = g.input('timestep', variant.timestepType, tShape);
+  // Half-precision exports take the timestep in float16 too.
+  const tType = variant.float16 && variant.timestepType === 'float32' ? 'float16' : variant.timestepType;
+  const timestep = g.input('timestep', tType, tShape);
   const hidden = floatInput(g, 'encoder_hidden_states', ['batch', 'sequence', w.width], variant.float16);
 
   const slice = (from: number, to: number) =>
