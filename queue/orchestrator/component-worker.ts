@@ -233,7 +233,10 @@ export class ComponentWorkers {
   /** Tells the origin about a failed or cancelled job; BullMQ retries it on error. */
   private async notify(bullJob: BullJob<ComponentMessage>, state: JobState): Promise<void> {
     const handler = this.options.handlers[NOTIFY];
-    if (!handler) return;
+    if (!handler) {
+      await this.options.orchestrator.redis.zrem(this.options.orchestrator.keys.notifyPending, state.id);
+      return;
+    }
     const def: ComponentDef = {
       name: NOTIFY,
       slot: -1,
@@ -254,6 +257,7 @@ export class ComponentWorkers {
       publish: (event) => this.options.orchestrator.events.publish(state.id, event),
       once: runOnce(redis, dedupeKey),
     });
+    await redis.zrem(this.options.orchestrator.keys.notifyPending, state.id);
   }
 
   async close(): Promise<void> {

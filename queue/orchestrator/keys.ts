@@ -16,6 +16,8 @@ export interface Keys {
   workers: string;
   fairCounter: string;
   stats: string;
+  /** Sorted set of failed or cancelled jobs whose origin has not been told yet. */
+  notifyPending: string;
   idempotency(owner: string, key: string): string;
 }
 
@@ -35,6 +37,7 @@ export function makeKeys(prefix = 'img'): Keys {
     workers: `${prefix}:workers`,
     fairCounter: `${prefix}:fair`,
     stats: `${prefix}:stats`,
+    notifyPending: `${prefix}:notify-pending`,
     idempotency: (owner, key) => `${prefix}:idem:${owner}:${key}`,
   };
 }

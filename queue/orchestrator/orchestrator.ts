@@ -48,6 +48,9 @@ export interface ComponentMessage {
 /** The component that tells the origin a job failed or was cancelled; outside every flow. */
 export const NOTIFY = 'notify';
 
+/** A notice is only re-queued by the sweeper after this long, so it never races the normal path. */
+const NOTIFY_GRACE_MS = 10_000;
+
 const TIER_BASE = { high: 1, normal: 100_000, low: 1_000_000 } as const;
 
 export class Orchestrator {
@@ -83,7 +86,7 @@ export class Orchestrator {
     const k = this.keys;
     const reply = await this.scripts.run(
       'imgSubmit',
-      [...this.jobKeys(job.id, job.owner), k.bucket(job.owner)],
+      [...this.jobKeys(job.id, job.owner), k.bucket(job.owner), k.notifyPending],
       [
         job.id,
         job.kind,
@@ -212,17 +215,21 @@ export class Orchestrator {
     const def = componentByName(this.options.flowFor(kind), component);
     if (!def) throw new Error(`component ${component} is not in the ${kind} flow`);
     const output = result.ok && result.output !== undefined ? JSON.stringify(result.output) : '';
-    const reply = await this.scripts.run('imgComplete', this.jobKeys(jobId, owner), [
-      jobId,
-      def.slot,
-      result.ok ? 1 : 2,
-      output ? `out:${component}` : '',
-      output,
-      result.ok ? '' : result.code,
-      result.ok ? '' : result.message,
-      Date.now(),
-      this.ttl,
-    ]);
+    const reply = await this.scripts.run(
+      'imgComplete',
+      [...this.jobKeys(jobId, owner), this.keys.notifyPending],
+      [
+        jobId,
+        def.slot,
+        result.ok ? 1 : 2,
+        output ? `out:${component}` : '',
+        output,
+        result.ok ? '' : result.code,
+        result.ok ? '' : result.message,
+        Date.now(),
+        this.ttl,
+      ],
+    );
     if (reply[0] === 'duplicate') return { status: reply[1] as JobStatus, started: [], duplicate: true };
     if (reply[0] === 'missing') return { status: 'missing', started: [], duplicate: false };
     const [status, ...started] = reply as [JobStatus, ...string[]];
@@ -260,13 +267,11 @@ export class Orchestrator {
   ): Promise<string[]> {
     const ownerOfJob = await this.redis.hget(this.keys.job(jobId), 'owner');
     if (!ownerOfJob) throw new JobRefusedError('not_found', `no job ${jobId}`);
-    const reply = await this.scripts.run('imgCancel', this.jobKeys(jobId, ownerOfJob), [
-      jobId,
-      owner ?? '',
-      reason,
-      Date.now(),
-      this.ttl,
-    ]);
+    const reply = await this.scripts.run(
+      'imgCancel',
+      [...this.jobKeys(jobId, ownerOfJob), this.keys.notifyPending],
+      [jobId, owner ?? '', reason, Date.now(), this.ttl],
+    );
     if (reply[0] === 'forbidden')
       throw new JobRefusedError('forbidden', 'only the owner of a job can cancel it');
     if (reply[0] === 'final') throw new JobRefusedError('final', `the job is already ${reply[1]}`);
@@ -325,7 +330,7 @@ export class Orchestrator {
    * Re-adds components marked called, not returned, whose BullMQ job is gone: a dispatcher that
    * died between its two steps. Deterministic ids make this safe to run any time.
    */
-  async sweep(): Promise<number> {
+  async sweep(options: { notifyGraceMs?: number } = {}): Promise<number> {
     const ids = await this.redis.zrange(this.keys.active, '0', '-1');
     let readded = 0;
     for (const id of ids) {
@@ -340,6 +345,22 @@ export class Orchestrator {
         await this.enqueue(state.job, [c.name]);
         readded++;
       }
+    }
+    // Failed or cancelled jobs whose notice was never queued (a crash right after the transition).
+    const owed = await this.redis.zrangebyscore(
+      this.keys.notifyPending,
+      '-inf',
+      String(Date.now() - (options.notifyGraceMs ?? NOTIFY_GRACE_MS)),
+    );
+    for (const id of owed) {
+      if (await this.options.queues.io.getJob(bullJobId(id, NOTIFY))) continue;
+      const owner = await this.redis.hget(this.keys.job(id), 'owner');
+      if (!owner) {
+        await this.redis.zrem(this.keys.notifyPending, id);
+        continue;
+      }
+      await this.enqueueNotify(id, owner);
+      readded++;
     }
     return readded;
   }

@@ -13,9 +13,13 @@ local function set_bits(key, slot, value)
   redis.call('BITFIELD', key, 'SET', 'u2', '#' .. slot, value)
 end
 
+-- Failed and cancelled jobs owe their origin a notice; each script sets this key from its KEYS.
+local notify_key = nil
+
 -- A job that reached a final status leaves the active sets and expires later.
 local function finish(job_key, called_key, returned_key, active_key, owner_key, job_id, status, now, ttl)
   redis.call('HSET', job_key, 'status', status, 'updated', now, 'finished', now)
+  if status ~= 'done' and notify_key then redis.call('ZADD', notify_key, now, job_id) end
   redis.call('ZREM', active_key, job_id)
   redis.call('SREM', owner_key, job_id)
   redis.call('PEXPIRE', job_key, ttl)

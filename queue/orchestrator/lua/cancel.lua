@@ -1,7 +1,8 @@
 -- Cancels an unfinished job for its owner (or for an operator when owner is empty). Returns the
 -- components that were called and have not returned, so the caller can remove or stop them.
--- KEYS: job, called, returned, active, owner
+-- KEYS: job, called, returned, active, owner, notify-pending
 -- ARGV: job_id, owner ('' = any), reason, now_ms, ttl_ms
+notify_key = KEYS[6]
 local job_key, called_key, returned_key, active_key, owner_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local status = redis.call('HGET', job_key, 'status')
 if not status then return { 'missing' } end

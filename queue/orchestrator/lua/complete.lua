@@ -1,7 +1,8 @@
 -- Records one component's outcome (01 success, 10 failure) and dispatches what became runnable.
 -- A second report for the same slot (a retried or re-delivered component) changes nothing.
--- KEYS: job, called, returned, active, owner
+-- KEYS: job, called, returned, active, owner, notify-pending
 -- ARGV: job_id, slot, outcome (1|2), output_field, output_json, error_code, error_message, now_ms, ttl_ms
+notify_key = KEYS[6]
 local job_key, called_key, returned_key, active_key, owner_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local job_id, slot, outcome = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now, ttl = tonumber(ARGV[8]), tonumber(ARGV[9])

@@ -1,7 +1,8 @@
 -- Accepts a job: owner's rate limit (token bucket) and cap on unfinished jobs, then the job's state,
 -- then the first dispatch. Idempotent: a job id that exists returns 'exists' and changes nothing.
--- KEYS: job, called, returned, active (zset of unfinished jobs), owner (set of the owner's unfinished jobs), bucket
+-- KEYS: job, called, returned, active (zset of unfinished jobs), owner (set of the owner's unfinished jobs), bucket, notify-pending
 -- ARGV: job_id, kind, owner, job_json, flow_json, first_status, now_ms, ttl_ms, owner_cap, rate_per_min, burst, priority
+notify_key = KEYS[7]
 local job_key, called_key, returned_key, active_key, owner_key, bucket_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local job_id, kind, owner, job_json, flow_json, first_status = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
