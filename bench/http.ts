@@ -13,7 +13,7 @@ import { startStack } from '../bin/stack.ts';
 import { apiKeysFromConfig, sha256Hex } from '../bots/http/auth/api-keys.ts';
 import { startHttpServer } from '../bots/http/server.ts';
 import { parseConfig } from '../core/index.ts';
-import { connectRedis } from '../queue/redis/connect-redis.ts';
+import { deleteKeys } from '../test/helpers/delete-keys.ts';
 import { ms, percentile } from './stats.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -133,13 +133,6 @@ try {
 } finally {
   await server.close();
   await stack.close();
-  const redis = connectRedis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
+  await deleteKeys(prefix, redisUrl);
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import type { ComponentDef, FlowDef } from '../core/flows/flow-types.ts';
 import { createJob } from '../core/job/job.ts';
 import { createQueueSystem } from '../queue/queue-system.ts';
 import { connectRedis } from '../queue/redis/connect-redis.ts';
+import { deleteKeys } from '../test/helpers/delete-keys.ts';
 import { ms, percentile } from './stats.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -198,16 +199,7 @@ console.log(
 );
 const submit = await submitToRender();
 console.log(`submit -> render start (idle): p50 ${ms(submit.p50)}, p99 ${ms(submit.p99)}`);
-const check = connectRedis(url);
-for (const pattern of [`${run}*`]) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await check.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await check.del(...keys);
-  } while (cursor !== '0');
-}
-await check.quit();
+await deleteKeys(run, url);
 console.log(
   `per-hop p50 / raw BullMQ p50 = ${(hop.p50 / raw.p50).toFixed(2)} (goal <= 1.5); submit->render p99 ${ms(submit.p99)} (goal < 25 ms)`,
 );

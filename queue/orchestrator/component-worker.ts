@@ -204,7 +204,7 @@ export class ComponentWorkers {
     try {
       const output = await Promise.race([handler(ctx), aborted]);
       if (signal.aborted && controller.signal.aborted) return; // cancelled: the job is final already
-      await orch.complete(jobId, component, { ok: true, output });
+      await orch.complete(jobId, component, { ok: true, output }, state.job);
       if (def.queue === 'gpu') {
         await orch.releaseFairSlot(bullJob.data.owner);
         await recordRenderTime(orch.redis, orch.keys.stats, Date.now() - startedAt);

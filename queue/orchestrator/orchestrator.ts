@@ -208,10 +208,21 @@ export class Orchestrator {
     jobId: string,
     component: string,
     result: { ok: true; output?: unknown } | { ok: false; code: string; message: string },
+    /** The job, when the caller has it already: saves a read on every hop. */
+    known?: Pick<Job, 'kind' | 'owner' | 'priority'>,
   ): Promise<{ status: JobStatus | 'missing'; started: string[]; duplicate: boolean }> {
-    const head = await this.redis.hmget(this.keys.job(jobId), 'kind', 'owner', 'priority');
-    if (!head[0]) return { status: 'missing', started: [], duplicate: false };
-    const [kind, owner, priority] = head as [JobKind, string, Job['priority']];
+    let head = known;
+    if (!head) {
+      const [kind, owner, priority] = await this.redis.hmget(
+        this.keys.job(jobId),
+        'kind',
+        'owner',
+        'priority',
+      );
+      if (!kind || !owner) return { status: 'missing', started: [], duplicate: false };
+      head = { kind: kind as JobKind, owner, priority: priority as Job['priority'] };
+    }
+    const { kind, owner, priority } = head;
     const def = componentByName(this.options.flowFor(kind), component);
     if (!def) throw new Error(`component ${component} is not in the ${kind} flow`);
     const output = result.ok && result.output !== undefined ? JSON.stringify(result.output) : '';
@@ -233,11 +244,23 @@ export class Orchestrator {
     if (reply[0] === 'duplicate') return { status: reply[1] as JobStatus, started: [], duplicate: true };
     if (reply[0] === 'missing') return { status: 'missing', started: [], duplicate: false };
     const [status, ...started] = reply as [JobStatus, ...string[]];
-    await this.enqueue({ id: jobId, kind, owner, priority }, started);
-    if (status === 'failed') await this.enqueueNotify(jobId, owner);
-    const state = await this.state(jobId);
-    if (state) await this.announce(state, component);
+    // The next components and the watchers' event do not depend on each other: send both at once.
+    await Promise.all([
+      this.enqueue({ id: jobId, kind, owner, priority }, started),
+      status === 'failed' ? this.enqueueNotify(jobId, owner) : undefined,
+      this.announceAfter(jobId, status, component),
+    ]);
     return { status, started, duplicate: false };
+  }
+
+  /** A running job's new status needs no read; a final one carries its outputs or error. */
+  private async announceAfter(jobId: string, status: JobStatus, finished: string): Promise<void> {
+    if (status !== 'done' && status !== 'failed') {
+      await this.events.publish(jobId, { type: 'status', status, finished });
+      return;
+    }
+    const state = await this.state(jobId);
+    if (state) await this.announce(state, finished);
   }
 
   /** Publishes the job's status after a transition, and the final event when it ends. */

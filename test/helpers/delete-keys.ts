@@ -1,10 +1,10 @@
-// Removes every Redis key under a test's prefix (its own keys and its BullMQ queues), so test runs
-// leave nothing behind in the shared Redis.
+// Removes every Redis key under a test's or benchmark's prefix (its own keys and its BullMQ queues),
+// so runs leave nothing behind in the shared Redis.
 import { connectRedis } from '../../queue/redis/connect-redis.ts';
 import { TEST_REDIS_URL } from './redis-url.ts';
 
-export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = connectRedis(TEST_REDIS_URL);
+export async function deleteKeys(prefix: string, url: string = TEST_REDIS_URL): Promise<void> {
+  const redis = connectRedis(url);
   try {
     let cursor = '0';
     do {

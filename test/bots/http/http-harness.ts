@@ -7,7 +7,7 @@ import { type Stack, type StackOptions, startStack } from '../../../bin/stack.ts
 import type { HttpDeps } from '../../../bots/http/http-deps.ts';
 import { type HttpServer, startHttpServer } from '../../../bots/http/server.ts';
 import { type Config, parseConfig } from '../../../core/index.ts';
-import { connectRedis } from '../../../queue/redis/connect-redis.ts';
+import { deleteKeys } from '../../helpers/delete-keys.ts';
 import { TEST_REDIS_URL, uniquePrefix } from '../../helpers/redis-url.ts';
 
 export const CALLBACK_SECRET = 'whsec_dGVzdC1jYWxsYmFjay1zZWNyZXQtMTIzNDU2Nzg=';
@@ -28,20 +28,6 @@ export interface Harness {
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
   json(pathname: string, body: unknown, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = connectRedis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
