@@ -86,11 +86,14 @@ function telegramJob(
   );
 }
 
+/** The job's state once it has ended and its final event is out (the event follows the state). */
 async function finalState(jobId: string): Promise<JobState> {
   return waitFor(
     async () => {
       const state = await stack.system.orchestrator.state(jobId);
-      return state && ['done', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+      if (!state || !['done', 'failed', 'cancelled'].includes(state.status)) return undefined;
+      const last = (await stack.system.events.read(jobId)).at(-1)?.event.type;
+      return last === 'done' || last === 'failed' || last === 'cancelled' ? state : undefined;
     },
     `job ${jobId} to end`,
     45_000,

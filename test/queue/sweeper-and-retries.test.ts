@@ -57,10 +57,13 @@ function makeSystem(name: string, flow: FlowDef): QueueSystem {
   return system;
 }
 
+/** The job's state once it has ended and its final event is out (the event follows the state). */
 async function finalState(s: QueueSystem, jobId: string): Promise<JobState> {
   return waitFor(async () => {
     const state = await s.orchestrator.state(jobId);
-    return state && ['done', 'failed', 'cancelled'].includes(state.status) ? state : undefined;
+    if (!state || !['done', 'failed', 'cancelled'].includes(state.status)) return undefined;
+    const last = (await s.events.read(jobId)).at(-1)?.event.type;
+    return last === 'done' || last === 'failed' || last === 'cancelled' ? state : undefined;
   }, `job ${jobId} to end`);
 }
 
