@@ -123,8 +123,8 @@ export class Orchestrator {
     }
     await this.events.publish(job.id, { type: 'status', status: flow.modules[0].nextStatus });
     await this.enqueue(job, rest);
+    // Workers may have moved the job on already; they announce their own transitions.
     const state = await this.state(job.id);
-    if (state && state.status !== flow.modules[0].nextStatus) await this.announce(state);
     return { status: state?.status ?? flow.modules[0].nextStatus, started: rest, existed: false };
   }
 
