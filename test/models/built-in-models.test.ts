@@ -40,9 +40,7 @@ describe('built-in model builders', () => {
     expect(lines.every((line) => /built .* in .* \(\d+\.\d s\)/.test(line))).toBe(true);
     const modelTime = statSync(path.join(dir, 'toy', 'unet', 'model.onnx')).mtimeMs;
 
-    const started = performance.now();
     expect(await ensureBuiltInModels(dir)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(200);
     expect(statSync(path.join(dir, 'toy', 'unet', 'model.onnx')).mtimeMs).toBe(modelTime);
 
     writeFileSync(path.join(dir, 'toy-inpaint', 'build.json'), '{"version":0}');

@@ -103,19 +103,14 @@ describe('safeFetch', () => {
   });
 
   it('stops reading a body that grows past the limit and hangs up', async () => {
-    const started = Date.now();
     const err = await refusal(safeFetch(`${server.origin}/endless`, { ...LOCAL, maxBytes: MB }));
     expect(err.message).toBe('image is larger than 1 MB');
-    expect(Date.now() - started).toBeLessThan(5000);
     await expect.poll(() => closed.includes('/endless')).toBe(true);
   });
 
   it('gives up on a body that dribbles in past the deadline', async () => {
-    const started = Date.now();
     const err = await refusal(safeFetch(`${server.origin}/slow-body`, { ...LOCAL, timeoutMs: 400 }));
     expect(err.message).toBe('image URL did not answer within 0.4 s');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
-    expect(Date.now() - started).toBeLessThan(3000);
     await expect.poll(() => closed.includes('/slow-body')).toBe(true);
   });
 
