@@ -1,0 +1,44 @@
+// Which chat message shows which job, both ways, in Redis: buttons and replies keep working after
+// a restart of the bot, and any process can find the message a job's result belongs in.
+import type { Redis } from 'ioredis';
+
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+
+export class JobMessages {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly ttlMs = THIRTY_DAYS_MS,
+  ) {}
+
+  private byMessage(messageKey: string): string {
+    return `${this.keyPrefix}:chat-msg:${messageKey}`;
+  }
+
+  private byJob(jobId: string): string {
+    return `${this.keyPrefix}:chat-job:${jobId}`;
+  }
+
+  /** `messageKey` names a message on its surface, e.g. `discord:<channel>:<message>`. */
+  async link(jobId: string, messageKey: string, data: Record<string, string | number> = {}): Promise<void> {
+    const jobKey = this.byJob(jobId);
+    await this.redis
+      .multi()
+      .set(this.byMessage(messageKey), jobId, 'PX', this.ttlMs)
+      .del(jobKey)
+      .hset(jobKey, { messageKey, ...data })
+      .pexpire(jobKey, this.ttlMs)
+      .exec();
+  }
+
+  async jobOf(messageKey: string): Promise<string | undefined> {
+    return (await this.redis.get(this.byMessage(messageKey))) ?? undefined;
+  }
+
+  async messageOf(jobId: string): Promise<{ messageKey: string; data: Record<string, string> } | undefined> {
+    const fields = await this.redis.hgetall(this.byJob(jobId));
+    if (!fields.messageKey) return undefined;
+    const { messageKey, ...data } = fields;
+    return { messageKey, data };
+  }
+}
