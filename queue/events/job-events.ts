@@ -1,11 +1,18 @@
 // Progress events per job on a Redis stream (so a late watcher replays what it missed) plus one
-// pub/sub channel that says "job X has news", so watchers need no blocking connection each.
+// pub/sub channel that says "job X has news", so watchers need no blocking connection each. Status
+// and final events are written by the orchestrator's Lua transitions in the same shape (see
+// `streamArgs` and queue/orchestrator/lua/advance.lib.lua); this class writes the others.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../orchestrator/keys.ts';
 import { isFinalEvent, type JobEvent, type StoredEvent } from './event-types.ts';
 
 const MAX_EVENTS = 1000;
 const STREAM_TTL_S = 7 * 24 * 3600;
+
+/** What a Lua transition needs to write a job's events as `publish` does: KEYS and ARGV parts. */
+export function streamArgs(keys: Keys, jobId: string): { keys: string[]; args: number[] } {
+  return { keys: [keys.events(jobId), keys.eventsChannel], args: [MAX_EVENTS, STREAM_TTL_S] };
+}
 
 export class JobEvents {
   private subscriber?: Redis;

@@ -7,7 +7,7 @@ import { JobRefusedError } from '../../core/errors.ts';
 import { componentByName } from '../../core/flows/flow-queries.ts';
 import type { FlowDef, JobStatus, ResourceQueue } from '../../core/flows/flow-types.ts';
 import type { Job, JobKind } from '../../core/job/job.ts';
-import type { JobEvents } from '../events/job-events.ts';
+import { type JobEvents, streamArgs } from '../events/job-events.ts';
 import { toWireFlow } from './flow-wire.ts';
 import { type JobState, slotBits, slotState } from './job-state.ts';
 import { type Keys, makeKeys } from './keys.ts';
@@ -84,9 +84,10 @@ export class Orchestrator {
     await this.options.admit?.(job);
     const flow = this.options.flowFor(job.kind);
     const k = this.keys;
+    const stream = streamArgs(k, job.id);
     const reply = await this.scripts.run(
       'imgSubmit',
-      [...this.jobKeys(job.id, job.owner), k.bucket(job.owner), k.notifyPending],
+      [...this.jobKeys(job.id, job.owner), k.bucket(job.owner), k.notifyPending, ...stream.keys],
       [
         job.id,
         job.kind,
@@ -100,6 +101,7 @@ export class Orchestrator {
         this.limits.perMinute,
         Math.max(1, this.limits.burst),
         job.priority,
+        ...stream.args,
       ],
     );
     const [outcome, ...rest] = reply;
@@ -121,7 +123,7 @@ export class Orchestrator {
         wait,
       );
     }
-    await this.events.publish(job.id, { type: 'status', status: flow.modules[0].nextStatus });
+    // The script announced the first status itself.
     await this.enqueue(job, rest);
     // Workers may have moved the job on already; they announce their own transitions.
     const state = await this.state(job.id);
@@ -226,9 +228,10 @@ export class Orchestrator {
     const def = componentByName(this.options.flowFor(kind), component);
     if (!def) throw new Error(`component ${component} is not in the ${kind} flow`);
     const output = result.ok && result.output !== undefined ? JSON.stringify(result.output) : '';
+    const stream = streamArgs(this.keys, jobId);
     const reply = await this.scripts.run(
       'imgComplete',
-      [...this.jobKeys(jobId, owner), this.keys.notifyPending],
+      [...this.jobKeys(jobId, owner), this.keys.notifyPending, ...stream.keys],
       [
         jobId,
         def.slot,
@@ -239,47 +242,19 @@ export class Orchestrator {
         result.ok ? '' : result.message,
         Date.now(),
         this.ttl,
+        component,
+        ...stream.args,
       ],
     );
     if (reply[0] === 'duplicate') return { status: reply[1] as JobStatus, started: [], duplicate: true };
     if (reply[0] === 'missing') return { status: 'missing', started: [], duplicate: false };
-    const [status, ...started] = reply as [JobStatus, ...string[]];
-    // The next components and the watchers' event do not depend on each other: send both at once.
+    // The script announced the new status (or the final event) itself.
+    const [status, ended, ...started] = reply as [JobStatus, string, ...string[]];
     await Promise.all([
       this.enqueue({ id: jobId, kind, owner, priority }, started),
-      status === 'failed' ? this.enqueueNotify(jobId, owner) : undefined,
-      this.announceAfter(jobId, status, component),
+      ended === '1' && status === 'failed' ? this.enqueueNotify(jobId, owner) : undefined,
     ]);
     return { status, started, duplicate: false };
-  }
-
-  /** A running job's new status needs no read; a final one carries its outputs or error. */
-  private async announceAfter(jobId: string, status: JobStatus, finished: string): Promise<void> {
-    if (status !== 'done' && status !== 'failed') {
-      await this.events.publish(jobId, { type: 'status', status, finished });
-      return;
-    }
-    const state = await this.state(jobId);
-    if (state) await this.announce(state, finished);
-  }
-
-  /** Publishes the job's status after a transition, and the final event when it ends. */
-  private async announce(state: JobState, finished?: string): Promise<void> {
-    if (state.status === 'done') {
-      await this.events.publish(state.id, { type: 'done', outputs: state.outputs });
-    } else if (state.status === 'failed') {
-      await this.events.publish(state.id, {
-        type: 'failed',
-        code: state.error?.code ?? 'failed',
-        message: state.error?.message ?? 'the job failed',
-      });
-    } else {
-      await this.events.publish(state.id, {
-        type: 'status',
-        status: state.status,
-        ...(finished ? { finished } : {}),
-      });
-    }
   }
 
   /** Cancels an unfinished job. `owner` must match unless it is undefined (operators). */
@@ -290,10 +265,11 @@ export class Orchestrator {
   ): Promise<string[]> {
     const ownerOfJob = await this.redis.hget(this.keys.job(jobId), 'owner');
     if (!ownerOfJob) throw new JobRefusedError('not_found', `no job ${jobId}`);
+    const stream = streamArgs(this.keys, jobId);
     const reply = await this.scripts.run(
       'imgCancel',
-      [...this.jobKeys(jobId, ownerOfJob), this.keys.notifyPending],
-      [jobId, owner ?? '', reason, Date.now(), this.ttl],
+      [...this.jobKeys(jobId, ownerOfJob), this.keys.notifyPending, ...stream.keys],
+      [jobId, owner ?? '', reason, Date.now(), this.ttl, ...stream.args],
     );
     if (reply[0] === 'forbidden')
       throw new JobRefusedError('forbidden', 'only the owner of a job can cancel it');
@@ -308,8 +284,8 @@ export class Orchestrator {
       if (def.queue === 'gpu') await this.releaseFairSlot(ownerOfJob);
     }
     await this.redis.publish(this.keys.cancelChannel, jobId);
+    // The script announced the cancellation itself.
     await this.enqueueNotify(jobId, ownerOfJob);
-    await this.events.publish(jobId, { type: 'cancelled', message: reason });
     return pending;
   }
 

@@ -7,9 +7,9 @@ const dir = new URL('./lua/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 
 const SCRIPTS = {
-  imgSubmit: { file: 'submit.lua', keys: 7 },
-  imgComplete: { file: 'complete.lua', keys: 6 },
-  imgCancel: { file: 'cancel.lua', keys: 6 },
+  imgSubmit: { file: 'submit.lua', keys: 9 },
+  imgComplete: { file: 'complete.lua', keys: 8 },
+  imgCancel: { file: 'cancel.lua', keys: 8 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

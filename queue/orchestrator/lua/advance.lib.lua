@@ -1,5 +1,7 @@
 -- Shared by the transition scripts (prepended to each when loaded). Reads a job's flow, marks every
--- runnable component of the current module as called, and moves the job through finished modules.
+-- runnable component of the current module as called, moves the job through finished modules, and
+-- announces each transition on the job's event stream in the same step, so a job that ends is
+-- announced exactly once, even when the process that ran the script dies right after it.
 -- Slots are 2 bits in the "called" and "returned" strings, addressed with BITFIELD u2 #slot, so two
 -- components finishing together never overwrite each other's bits.
 
@@ -16,8 +18,49 @@ end
 -- Failed and cancelled jobs owe their origin a notice; each script sets this key from its KEYS.
 local notify_key = nil
 
--- A job that reached a final status leaves the active sets and expires later.
-local function finish(job_key, called_key, returned_key, active_key, owner_key, job_id, status, now, ttl)
+-- Where events go (queue/events/job-events.ts reads them): each script sets these from its KEYS and
+-- ARGV. The stream holds { e = event JSON, at = ms }; the channel carries the job id as "has news".
+local events = { key = nil, channel = nil, max = 1000, ttl_s = 604800 }
+
+-- Appends one event (already JSON) to the job's stream and wakes the watchers.
+local function announce(job_id, event_json, now)
+  if not events.key then return end
+  redis.call('XADD', events.key, 'MAXLEN', '~', events.max, '*', 'e', event_json, 'at', now)
+  redis.call('EXPIRE', events.key, events.ttl_s)
+  redis.call('PUBLISH', events.channel, job_id)
+end
+
+-- The final event of a job as JSON. Outputs are stored as JSON texts and are copied verbatim (a decode
+-- and encode round trip in Lua would change numbers and turn empty lists into objects).
+local function final_event(job_key, status, message)
+  if status == 'done' then
+    local fields = redis.call('HGETALL', job_key)
+    local parts = {}
+    for i = 1, #fields, 2 do
+      local name = fields[i]
+      if string.sub(name, 1, 4) == 'out:' then
+        table.insert(parts, cjson.encode(string.sub(name, 5)) .. ':' .. fields[i + 1])
+      end
+    end
+    return '{"type":"done","outputs":{' .. table.concat(parts, ',') .. '}}'
+  end
+  if status == 'failed' then
+    local code = redis.call('HGET', job_key, 'error_code') or 'failed'
+    local text = redis.call('HGET', job_key, 'error') or 'the job failed'
+    return cjson.encode({ type = 'failed', code = code, message = text })
+  end
+  return cjson.encode({ type = 'cancelled', message = message or 'cancelled' })
+end
+
+local function status_event(status, finished)
+  if finished and finished ~= '' then
+    return cjson.encode({ type = 'status', status = status, finished = finished })
+  end
+  return cjson.encode({ type = 'status', status = status })
+end
+
+-- A job that reached a final status leaves the active sets, is announced, and expires later.
+local function finish(job_key, called_key, returned_key, active_key, owner_key, job_id, status, now, ttl, message)
   redis.call('HSET', job_key, 'status', status, 'updated', now, 'finished', now)
   if status ~= 'done' and notify_key then redis.call('ZADD', notify_key, now, job_id) end
   redis.call('ZREM', active_key, job_id)
@@ -25,6 +68,7 @@ local function finish(job_key, called_key, returned_key, active_key, owner_key, 
   redis.call('PEXPIRE', job_key, ttl)
   redis.call('PEXPIRE', called_key, ttl)
   redis.call('PEXPIRE', returned_key, ttl)
+  announce(job_id, final_event(job_key, status, message), now)
 end
 
 -- Returns the names of the components it marked called (to be enqueued by the caller).

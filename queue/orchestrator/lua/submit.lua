@@ -1,8 +1,14 @@
 -- Accepts a job: owner's rate limit (token bucket) and cap on unfinished jobs, then the job's state,
--- then the first dispatch. Idempotent: a job id that exists returns 'exists' and changes nothing.
--- KEYS: job, called, returned, active (zset of unfinished jobs), owner (set of the owner's unfinished jobs), bucket, notify-pending
--- ARGV: job_id, kind, owner, job_json, flow_json, first_status, now_ms, ttl_ms, owner_cap, rate_per_min, burst, priority
+-- then the first dispatch, and the job's first status event. Idempotent: a job id that exists returns
+-- 'exists' and changes nothing.
+-- KEYS: job, called, returned, active (zset of unfinished jobs), owner (set of the owner's unfinished jobs), bucket,
+--       notify-pending, events (stream), events channel
+-- ARGV: job_id, kind, owner, job_json, flow_json, first_status, now_ms, ttl_ms, owner_cap, rate_per_min, burst, priority,
+--       events max length, events ttl (s)
+-- Returns: { 'exists' } | { 'owner_cap', cap } | { 'rate_limited', wait_ms } | { 'ok', started component... }
 notify_key = KEYS[7]
+events.key, events.channel = KEYS[8], KEYS[9]
+events.max, events.ttl_s = tonumber(ARGV[13]), tonumber(ARGV[14])
 local job_key, called_key, returned_key, active_key, owner_key, bucket_key =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local job_id, kind, owner, job_json, flow_json, first_status = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -35,5 +41,7 @@ redis.call('ZADD', active_key, now, job_id)
 redis.call('SADD', owner_key, job_id)
 
 local started = advance(job_key, called_key, returned_key, active_key, owner_key, job_id, now, ttl)
+local status = redis.call('HGET', job_key, 'status')
+if not FINAL[status] then announce(job_id, status_event(status), now) end
 table.insert(started, 1, 'ok')
 return started
