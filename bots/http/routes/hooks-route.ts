@@ -1,8 +1,9 @@
 // POST /hooks/:name: a signed payload from another service becomes a job, as the hook's config says
 // (template to params, destination to origin). 401 for a missing, bad, stale or replayed signature.
+// A request refused after its signature was checked (a bad payload, a limit, a destination that no
+// longer resolves to a public address) is forgotten again, so the sender's retry is not a "replay".
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.ts';
-import { headerValue } from '../../../queue/webhooks/header-value.ts';
 import type { ApiServices } from '../api-services.ts';
 import { ApiError } from '../errors/api-error.ts';
 import { applyHookTemplate } from '../hooks/hook-template.ts';
@@ -10,7 +11,7 @@ import { verifyHookSignature } from '../hooks/verify-hook-signature.ts';
 import type { HttpEnv } from '../http-deps.ts';
 import type { HookConfig } from '../inbound/hook-config.ts';
 import { destinationOrigin } from '../inbound/hook-destinations.ts';
-import { firstUse } from '../inbound/replay-guard.ts';
+import { markSignedRequest } from '../inbound/replay-guard.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 
 const REASONS: Record<string, string> = {
@@ -49,6 +50,17 @@ function paramsFromPayload(hook: HookConfig, payload: unknown, maxChars: number)
   }
 }
 
+/** The destination is a server setting: a problem with it is not the sender's, and says which hook. */
+function destinationProblem(hook: HookConfig, err: ValidationError): ApiError | undefined {
+  const problem = err.problems.find((p) => p.field === 'callbackUrl');
+  if (!problem) return undefined;
+  return new ApiError(
+    503,
+    'hook_destination_refused',
+    `the hook ${hook.name} cannot deliver: its destination ${problem.problem} (a HOOKS setting of this server)`,
+  );
+}
+
 export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<HttpEnv> {
   const byName = new Map(hooks.map((h) => [h.name, h]));
   const app = new Hono<HttpEnv>();
@@ -60,22 +72,26 @@ export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<H
     const headers = c.req.raw.headers;
     const verified = verifyHookSignature(hook.secret, headers, body);
     if (!verified.ok) throw unauthorized(verified.reason);
-    const signature =
-      headerValue(headers, 'x-hook-signature') ?? headerValue(headers, 'webhook-signature') ?? '';
-    if (!(await firstUse(s.redis, s.keys, hook.name, signature))) throw unauthorized('replayed');
-    const params = paramsFromPayload(hook, parsePayload(body), s.config.limits.maxPromptChars);
-    const outcome = await submitJob(
-      s,
-      { owner: `hook:${hook.name}` },
-      {
-        request: {
-          kind: 'imagine',
-          origin: destinationOrigin(hook.destination, hook.name),
-          params: { prompt: '', ...params },
+    const mark = await markSignedRequest(s.redis, s.keys, hook.name, verified.signed);
+    if (!mark.first) throw unauthorized('replayed');
+    try {
+      const params = paramsFromPayload(hook, parsePayload(body), s.config.limits.maxPromptChars);
+      const outcome = await submitJob(
+        s,
+        { owner: `hook:${hook.name}` },
+        {
+          request: {
+            kind: 'imagine',
+            origin: destinationOrigin(hook.destination, hook.name),
+            params: { prompt: '', ...params },
+          },
         },
-      },
-    );
-    return c.json({ id: outcome.job.id, status: outcome.status, queue: outcome.position }, 202);
+      );
+      return c.json({ id: outcome.job.id, status: outcome.status, queue: outcome.position }, 202);
+    } catch (err) {
+      await mark.release().catch(() => undefined);
+      throw (err instanceof ValidationError && destinationProblem(hook, err)) || err;
+    }
   });
   return app;
 }

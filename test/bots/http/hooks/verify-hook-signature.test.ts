@@ -22,7 +22,7 @@ describe('verifyHookSignature', () => {
   });
 
   it('accepts a fresh, correctly signed body', () => {
-    expect(verifyHookSignature(SECRET, hookHeaders(), BODY, { now: NOW })).toEqual({
+    expect(verifyHookSignature(SECRET, hookHeaders(), BODY, { now: NOW })).toMatchObject({
       ok: true,
       scheme: 'hook',
       timestamp: NOW_SEC,
@@ -30,14 +30,25 @@ describe('verifyHookSignature', () => {
     expect(verifyHookSignature(SECRET, hookHeaders(), Buffer.from(BODY), { now: NOW }).ok).toBe(true);
   });
 
-  it('accepts upper-case hex and any-case header names', () => {
+  it('accepts any-case header names, but only the canonical lower-case signature', () => {
     const h = hookHeaders();
-    const shouty = {
-      'X-Hook-Timestamp': h['x-hook-timestamp'],
-      'X-HOOK-SIGNATURE': `sha256=${h['x-hook-signature'].slice(7).toUpperCase()}`,
-    };
+    const shouty = { 'X-Hook-Timestamp': h['x-hook-timestamp'], 'X-HOOK-SIGNATURE': h['x-hook-signature'] };
     expect(verifyHookSignature(SECRET, shouty, BODY, { now: NOW }).ok).toBe(true);
     expect(verifyHookSignature(SECRET, new Headers(h), BODY, { now: NOW }).ok).toBe(true);
+    const hex = h['x-hook-signature'].slice(7);
+    for (const signature of [`sha256=${hex.toUpperCase()}`, `SHA256=${hex}`]) {
+      expect(
+        verifyHookSignature(SECRET, { ...h, 'x-hook-signature': signature }, BODY, { now: NOW }),
+      ).toEqual({ ok: false, reason: 'bad_signature' });
+    }
+  });
+
+  it('names what it verified: timestamp and body digest, or the webhook-id', () => {
+    const ours = verifyHookSignature(SECRET, hookHeaders(), BODY, { now: NOW });
+    expect(ours.ok && ours.signed).toMatch(new RegExp(`^ts:${NOW_SEC}:[0-9a-f]{64}$`));
+    const standard = signWebhook(SECRET, { id: 'msg_1', timestamp: NOW_SEC, body: BODY });
+    const theirs = verifyHookSignature(SECRET, standard, BODY, { now: NOW });
+    expect(theirs.ok && theirs.signed).toBe('id:msg_1');
   });
 
   it('says a signature is missing', () => {
@@ -100,7 +111,7 @@ describe('verifyHookSignature', () => {
 
   it('also accepts Standard Webhooks headers', () => {
     const standard = signWebhook(SECRET, { id: 'msg_1', timestamp: NOW_SEC, body: BODY });
-    expect(verifyHookSignature(SECRET, standard, BODY, { now: NOW })).toEqual({
+    expect(verifyHookSignature(SECRET, standard, BODY, { now: NOW })).toMatchObject({
       ok: true,
       scheme: 'standard-webhooks',
       timestamp: NOW_SEC,
