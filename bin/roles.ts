@@ -10,6 +10,8 @@ export type Role = (typeof ROLES)[number];
 export interface Running {
   stack: Stack;
   stop(): Promise<void>;
+  /** At once, for a process about to die: stops the embedded Redis (it keeps every acknowledged write). */
+  kill(): void;
 }
 
 export async function startRole(role: Role, config: Config): Promise<Running> {
@@ -33,7 +35,10 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
   if (role === 'api' || role === 'all') {
     const { startHttpServer } = await import('../bots/http/server.ts');
     const server = await startHttpServer(config, stack, log);
-    stoppers.push(() => server.close());
+    stoppers.push(async () => {
+      await server.close();
+      log('stopped: http');
+    });
   }
   for (const surface of ['discord', 'telegram'] as const) {
     if (role !== surface && role !== 'all') continue;
@@ -46,10 +51,17 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
   }
   return {
     stack,
+    // Surfaces first (no new work), then the workers (each running component stops at its next step
+    // and goes back to its queue), then Redis, which the workers need until they have let go.
     async stop() {
-      for (const stop of stoppers) await stop();
+      for (const stop of stoppers) await stop().catch((err) => log(`stopping: ${(err as Error).message}`));
       await stack.close();
+      log('stopped: workers');
       await redis.stop();
+      if (redis.embedded) log('stopped: redis');
+    },
+    kill() {
+      if (redis.embedded) process.kill(redis.embedded.pid, 'SIGTERM');
     },
   };
 }

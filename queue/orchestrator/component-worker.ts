@@ -1,7 +1,7 @@
 // Runs components: one BullMQ worker per resource class this process serves. A handler's result is
 // recorded with the orchestrator (which dispatches what comes next); an error is retried by BullMQ
 // until the component's last attempt, then recorded as the job's failure with a user-facing reason.
-import { type Job as BullJob, DelayedError, Worker } from 'bullmq';
+import { type Job as BullJob, DelayedError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobRefusedError, ValidationError } from '../../core/errors.ts';
 import { componentByName } from '../../core/flows/flow-queries.ts';
@@ -68,6 +68,9 @@ export interface ComponentWorkersOptions {
 /** How long a renderer steps aside for a better-placed one; long enough for it to pick the job up. */
 const STEP_ASIDE_MS = 300;
 
+/** The abort reason of a component stopped because this process is shutting down. */
+const SHUTDOWN = new Error('this process is shutting down');
+
 /** An effect guarded by a dedupe key: skipped when a previous attempt already completed it. */
 function runOnce(redis: Redis, key: string): ComponentContext['once'] {
   return async (effect) => {
@@ -95,6 +98,7 @@ export class ComponentWorkers {
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, Set<AbortController>>();
   private cancelListener?: Redis;
+  private closing = false;
 
   constructor(private readonly options: ComponentWorkersOptions) {}
 
@@ -102,6 +106,7 @@ export class ComponentWorkers {
     const o = this.options;
     const orch = o.orchestrator;
     this.cancelListener = o.connection.duplicate();
+    this.cancelListener.on('error', (err: Error) => o.log?.(`cancel listener: ${err.message}`));
     this.cancelListener.on('message', (_c: string, jobId: string) => {
       for (const controller of this.running.get(jobId) ?? []) controller.abort(new Error('cancelled'));
     });
@@ -142,6 +147,7 @@ export class ComponentWorkers {
   private async process(bullJob: BullJob<ComponentMessage>, token?: string): Promise<void> {
     const { jobId, component } = bullJob.data;
     const orch = this.options.orchestrator;
+    if (this.closing) return this.handBack(bullJob, token);
     const state = await orch.state(jobId);
     if (!state) return;
     if (component === NOTIFY) {
@@ -203,6 +209,7 @@ export class ComponentWorkers {
     aborted.catch(() => undefined);
     try {
       const output = await Promise.race([handler(ctx), aborted]);
+      if (controller.signal.reason === SHUTDOWN) return await this.handBack(bullJob, token);
       if (signal.aborted && controller.signal.aborted) return; // cancelled: the job is final already
       await orch.complete(jobId, component, { ok: true, output }, state.job);
       if (def.queue === 'gpu') {
@@ -210,6 +217,7 @@ export class ComponentWorkers {
         await recordRenderTime(orch.redis, orch.keys.stats, Date.now() - startedAt);
       }
     } catch (err) {
+      if (controller.signal.reason === SHUTDOWN) return await this.handBack(bullJob, token);
       if (controller.signal.aborted) return;
       const failure = signal.aborted
         ? {
@@ -228,6 +236,15 @@ export class ComponentWorkers {
       set.delete(controller);
       if (set.size === 0) this.running.delete(jobId);
     }
+  }
+
+  /**
+   * Puts a component stopped by shutdown back in its queue as it was (no attempt spent), for another
+   * process or the next start; BullMQ then leaves it alone.
+   */
+  private async handBack(bullJob: BullJob<ComponentMessage>, token?: string): Promise<never> {
+    await bullJob.moveToWait(token);
+    throw new WaitingError();
   }
 
   /** Tells the origin about a failed or cancelled job; BullMQ retries it on error. */
@@ -260,8 +277,15 @@ export class ComponentWorkers {
     await redis.zrem(this.options.orchestrator.keys.notifyPending, state.id);
   }
 
+  /**
+   * Stops taking jobs and stops the running ones at their next step (a render stops between two
+   * denoising steps); each goes back to its queue. Resolves when every worker has let go.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    this.closing = true;
+    const closed = Promise.all(this.workers.map((w) => w.close()));
+    for (const set of this.running.values()) for (const controller of set) controller.abort(SHUTDOWN);
+    await closed;
     await this.cancelListener?.quit().catch(() => undefined);
     await this.options.connection.quit().catch(() => undefined);
   }

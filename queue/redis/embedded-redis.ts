@@ -78,7 +78,9 @@ function launch(bin: string, dir: string, port: number, startTimeoutMs: number):
     '--loglevel',
     'warning',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: a terminal's Ctrl-C reaches only us, and we stop the server last,
+  // after the workers that still use it (see bin/roles.ts).
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Always drained: a full pipe would block the server on its next log line.
   const output: string[] = [];
   const collect = (chunk: Buffer) => {

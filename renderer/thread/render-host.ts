@@ -47,6 +47,7 @@ export class RenderHost {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private exited = false;
+  private whenIdle: (() => void)[] = [];
 
   constructor(options: RenderHostOptions) {
     const { log, ...session } = options.session;
@@ -81,6 +82,7 @@ export class RenderHost {
       return;
     }
     this.pending.delete(message.id);
+    queueMicrotask(() => this.settleIdle());
     if (message.type === 'error') pending.reject(revive(message.error));
     else if (message.type === 'result') {
       const result = message.result;
@@ -92,6 +94,12 @@ export class RenderHost {
   private failAll(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (this.pending.size > 0) return;
+    for (const resolve of this.whenIdle.splice(0)) resolve();
   }
 
   private call<T>(message: HostMessage, hooks?: RenderHooks): Promise<T> {
@@ -123,7 +131,14 @@ export class RenderHost {
     return { available: reply.available, loaded: reply.loaded };
   }
 
+  /**
+   * Stops the thread once nothing is pending: terminating it inside session.run aborts the whole
+   * process, so a render must be cancelled first (it then ends at its next step).
+   */
   async close(): Promise<void> {
+    if (!this.exited && this.pending.size > 0) {
+      await new Promise<void>((resolve) => this.whenIdle.push(resolve));
+    }
     await this.worker.terminate();
   }
 }
