@@ -9,13 +9,41 @@ export interface FieldProblem {
   problem: string;
 }
 
+const SHOWN_CHARS = 60;
+
+/**
+ * A value as an error message shows it, at most about 60 characters. Never throws, whatever the value
+ * (nested thousands deep, circular, a BigInt, an object whose toJSON throws): error formatting must not
+ * become the error.
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string')
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    return JSON.stringify(value.length > SHOWN_CHARS ? `${value.slice(0, 57)}...` : value);
   if (value === undefined) return 'missing';
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  const json = JSON.stringify(value);
-  return json && json.length > 60 ? `${json.slice(0, 57)}...` : (json ?? String(value));
+  const text = sketch(value, 3);
+  return text.length > SHOWN_CHARS ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A short JSON-like text of a value, walking at most `depth` levels and a few entries per level. */
+function sketch(value: unknown, depth: number): string {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object') return typeof value;
+  if (depth === 0) return Array.isArray(value) ? '[...]' : '{...}';
+  try {
+    if (Array.isArray(value)) {
+      const items = value.slice(0, 8).map((v) => sketch(v, depth - 1));
+      return `[${items.join(',')}${value.length > 8 ? ',...' : ''}]`;
+    }
+    const entries = Object.entries(value).slice(0, 8);
+    const parts = entries.map(([k, v]) => `${JSON.stringify(k)}:${sketch(v, depth - 1)}`);
+    return `{${parts.join(',')}${Object.keys(value).length > 8 ? ',...' : ''}}`;
+  } catch {
+    return Array.isArray(value) ? '[...]' : '{...}';
+  }
 }
 
 export function formatProblem(p: FieldProblem): string {

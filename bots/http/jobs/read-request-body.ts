@@ -2,6 +2,7 @@
 // fields (objects such as `params` as JSON text) and whose files are pictures.
 import { ValidationError } from '../../../core/errors.ts';
 import { ApiError } from '../errors/api-error.ts';
+import { jsonDepthOver, tooDeepText } from './json-nesting.ts';
 
 export interface RequestBody {
   fields: unknown;
@@ -16,6 +17,7 @@ export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   if (text.trim() === '')
     throw new ApiError(400, 'invalid_json', 'the request body is empty: send a JSON object');
+  if (jsonDepthOver(text)) throw new ApiError(400, 'invalid_json', `the request body ${tooDeepText()}`);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -46,6 +48,10 @@ async function readMultipart(request: Request): Promise<RequestBody> {
     const value = values[0];
     if (typeof value !== 'string') files[name] = value;
     else if (JSON_FIELDS.has(name)) {
+      if (jsonDepthOver(value)) {
+        problems.push({ field: name, problem: tooDeepText() });
+        continue;
+      }
       try {
         fields[name] = JSON.parse(value);
       } catch {

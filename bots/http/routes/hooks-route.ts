@@ -12,6 +12,7 @@ import type { HttpEnv } from '../http-deps.ts';
 import type { HookConfig } from '../inbound/hook-config.ts';
 import { destinationOrigin } from '../inbound/hook-destinations.ts';
 import { markSignedRequest } from '../inbound/replay-guard.ts';
+import { jsonDepthOver, tooDeepText } from '../jobs/json-nesting.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 
 const REASONS: Record<string, string> = {
@@ -28,8 +29,12 @@ function unauthorized(reason: string): ApiError {
 }
 
 function parsePayload(body: Uint8Array): unknown {
+  const text = Buffer.from(body).toString('utf8');
+  if (jsonDepthOver(text)) {
+    throw new ValidationError([{ field: 'body', problem: tooDeepText() }], 'invalid hook payload');
+  }
   try {
-    return JSON.parse(Buffer.from(body).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new ValidationError([{ field: 'body', problem: 'must be JSON' }], 'invalid hook payload');
   }
@@ -82,7 +87,7 @@ export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<H
         {
           request: {
             kind: 'imagine',
-            origin: destinationOrigin(hook.destination, hook.name),
+            origin: destinationOrigin(hook.destination, hook.name, s.config),
             params: { prompt: '', ...params },
           },
         },
