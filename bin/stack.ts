@@ -7,6 +7,7 @@ import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
 import { componentHandlers } from '../queue/components/index.ts';
 import type { ComponentServices } from '../queue/components/services.ts';
+import { startedLine } from '../queue/orchestrator/job-log.ts';
 import { makeKeys } from '../queue/orchestrator/keys.ts';
 import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
 import { admitRender } from '../queue/workers/admit-render.ts';
@@ -48,6 +49,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     prefix,
     limits: config.owners,
     admit: options.admit === false ? undefined : (job) => admitRender(registry)(job),
+    log,
   });
   registry = new WorkerRegistry(system.redis, keys);
   const artifacts = new FileArtifactStore({ root: path.join(config.dataDir, 'artifacts') });
@@ -99,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const render = handlers.render;
     handlers.render = async (ctx) => {
       busy = true;
+      log(startedLine(ctx.jobId, `render on ${id}`));
       try {
         return { ...((await render(ctx)) as object), renderer: id };
       } finally {

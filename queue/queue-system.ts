@@ -22,6 +22,8 @@ export interface QueueSystemOptions {
   flowFor?: (kind: JobKind) => FlowDef;
   limits?: OwnerLimits;
   admit?: (job: Job) => Promise<void>;
+  /** Gets the orchestrator's line per job transition. */
+  log?: (line: string) => void;
 }
 
 export interface QueueSystem {
@@ -63,6 +65,7 @@ export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
     flowFor: options.flowFor ?? shippedFlowFor,
     limits: options.limits,
     admit: options.admit,
+    log: options.log,
   });
   const workers: ComponentWorkers[] = [];
   return {

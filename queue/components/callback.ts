@@ -5,6 +5,7 @@ import { deliverWebhook } from '../webhooks/deliver-webhook.ts';
 import { outcomeOf } from './outcome.ts';
 import { wantsCallback } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
+import { skipped } from './skipped.ts';
 
 export function callbackPayload(
   jobId: string,
@@ -30,8 +31,8 @@ export function callbackPayload(
 export function callbackComponent(services: ComponentServices & { publicUrl?: string }): ComponentHandler {
   return async (ctx) => {
     const origin = ctx.job.origin;
-    if (origin.surface !== 'http' || !origin.callbackUrl || !wantsCallback(ctx.job, 'done'))
-      return { sent: false };
+    if (origin.surface !== 'http' || !origin.callbackUrl) return skipped('the job has no callbackUrl');
+    if (!wantsCallback(ctx.job, 'done')) return skipped('callbackEvents leaves out done');
     if (!services.callbackSecret)
       throw new ComponentError('internal', 'callbacks need CALLBACK_SECRET to sign them', false);
     const payload = callbackPayload(ctx.jobId, 'done', outcomeOf(ctx.state), services.publicUrl);

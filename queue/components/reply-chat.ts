@@ -3,12 +3,13 @@
 import type { ComponentHandler } from '../orchestrator/component-worker.ts';
 import { outcomeOf } from './outcome.ts';
 import type { ComponentServices } from './services.ts';
+import { skipped } from './skipped.ts';
 
 export function replyChatComponent(services: ComponentServices): ComponentHandler {
   return async (ctx) => {
     const surface = ctx.job.origin.surface;
     const replier = services.repliers?.[surface];
-    if (!replier) return { replied: false, reason: `no chat reply for ${surface}` };
+    if (!replier) return skipped(`no chat to reply in for ${surface} jobs`);
     await ctx.once(() => replier(ctx.job, outcomeOf(ctx.state), services.artifacts, ctx.signal));
     return { replied: true };
   };

@@ -9,6 +9,7 @@ import type { FlowDef, JobStatus, ResourceQueue } from '../../core/flows/flow-ty
 import type { Job, JobKind } from '../../core/job/job.ts';
 import { type JobEvents, streamArgs } from '../events/job-events.ts';
 import { toWireFlow } from './flow-wire.ts';
+import { acceptedLine, endedLine } from './job-log.ts';
 import { type JobState, slotBits, slotState } from './job-state.ts';
 import { type Keys, makeKeys } from './keys.ts';
 import { type QueuePosition, queuePosition } from './queue-position.ts';
@@ -35,6 +36,8 @@ export interface OrchestratorOptions {
   admit?: (job: Job) => Promise<void>;
   /** Live renderers, for wait estimates; 1 when unknown. */
   countRenderers?: () => Promise<number>;
+  /** Gets one line per job transition (accepted, and how it ended). */
+  log?: (line: string) => void;
 }
 
 export interface ComponentMessage {
@@ -52,6 +55,11 @@ export const NOTIFY = 'notify';
 const NOTIFY_GRACE_MS = 10_000;
 
 const TIER_BASE = { high: 1, normal: 100_000, low: 1_000_000 } as const;
+
+/** The BullMQ priority of an owner's k-th outstanding render in its tier. */
+function fairPriorityOf(tier: keyof typeof TIER_BASE, outstanding: number): number {
+  return (TIER_BASE[tier] ?? TIER_BASE.normal) + Math.min(Math.max(outstanding, 1), 99_999);
+}
 
 export class Orchestrator {
   readonly keys: Keys;
@@ -123,6 +131,7 @@ export class Orchestrator {
         wait,
       );
     }
+    this.options.log?.(acceptedLine(job.id, job.kind, job.owner));
     // The script announced the first status itself.
     await this.enqueue(job, rest);
     // Workers may have moved the job on already; they announce their own transitions.
@@ -178,7 +187,42 @@ export class Orchestrator {
       bullJobId(jobId, 'render'),
       this.keys.stats,
       renderers,
+      () => this.pendingRenderPriority(jobId),
     );
+  }
+
+  /** The priority the job's render will be queued with, while the job has not reached it yet. */
+  private async pendingRenderPriority(jobId: string): Promise<number | undefined> {
+    const [kind, owner, tier, status] = await this.redis.hmget(
+      this.keys.job(jobId),
+      'kind',
+      'owner',
+      'priority',
+      'status',
+    );
+    if (!kind || !owner || !status || ['done', 'failed', 'cancelled'].includes(status)) return undefined;
+    const render = componentByName(this.options.flowFor(kind as JobKind), 'render');
+    if (!render) return undefined;
+    if (slotBits(await this.redis.getBuffer(this.keys.called(jobId)), render.slot) !== 0) return undefined;
+    const outstanding = Number(await this.redis.hget(this.keys.fairCounter, owner)) || 0;
+    return fairPriorityOf((tier as keyof typeof TIER_BASE) ?? 'normal', outstanding + 1);
+  }
+
+  /** The line that says how a job ended and how long it took. */
+  private async logEnd(jobId: string): Promise<void> {
+    const log = this.options.log;
+    if (!log) return;
+    const [status, created, finished, code, message] = await this.redis.hmget(
+      this.keys.job(jobId),
+      'status',
+      'created',
+      'finished',
+      'error_code',
+      'error',
+    );
+    if (status !== 'done' && status !== 'failed' && status !== 'cancelled') return;
+    const took = Number(finished ?? Date.now()) - Number(created);
+    log(endedLine(jobId, status, took, { code: code ?? undefined, message: message ?? undefined }));
   }
 
   /** Tells the first waiting renders their new place, after one left the queue. */
@@ -196,8 +240,7 @@ export class Orchestrator {
    * (within its tier), so one owner's 50 jobs interleave with everyone else's first ones.
    */
   private async fairPriority(owner: string, tier: keyof typeof TIER_BASE): Promise<number> {
-    const outstanding = await this.redis.hincrby(this.keys.fairCounter, owner, 1);
-    return TIER_BASE[tier] + Math.min(Math.max(outstanding, 1), 99_999);
+    return fairPriorityOf(tier, await this.redis.hincrby(this.keys.fairCounter, owner, 1));
   }
 
   async releaseFairSlot(owner: string): Promise<void> {
@@ -253,6 +296,7 @@ export class Orchestrator {
     await Promise.all([
       this.enqueue({ id: jobId, kind, owner, priority }, started),
       ended === '1' && status === 'failed' ? this.enqueueNotify(jobId, owner) : undefined,
+      ended === '1' ? this.logEnd(jobId).catch(() => undefined) : undefined,
     ]);
     return { status, started, duplicate: false };
   }
@@ -286,6 +330,7 @@ export class Orchestrator {
     await this.redis.publish(this.keys.cancelChannel, jobId);
     // The script announced the cancellation itself.
     await this.enqueueNotify(jobId, ownerOfJob);
+    await this.logEnd(jobId).catch(() => undefined);
     return pending;
   }
 

@@ -11,16 +11,31 @@ export interface QueuePosition {
 
 const STATS_FIELD = 'render_ms_ewma';
 
+/** BullMQ orders prioritized jobs by priority * 2^32 + an insertion counter. */
+const PRIORITY_SCALE = 0x100000000;
+
+/**
+ * `pendingPriority` gives the priority a job's render will be queued with while the job is still
+ * before its render (validating, fetching), else undefined: such a job is told the place it will
+ * take, behind every waiting render of the same or a better priority, not 0.
+ */
 export async function queuePosition(
   redis: Redis,
   gpu: Queue,
   bullJobId: string,
   statsKey: string,
   servingWorkers: number,
+  pendingPriority?: () => Promise<number | undefined>,
 ): Promise<QueuePosition> {
   const rank = await redis.zrank(gpu.keys.prioritized, bullJobId);
-  if (rank === null) return { position: 0 };
-  const position = rank + 1;
+  let position: number;
+  if (rank !== null) position = rank + 1;
+  else {
+    const priority = await pendingPriority?.();
+    if (priority === undefined) return { position: 0 };
+    const ahead = await redis.zcount(gpu.keys.prioritized, '-inf', `(${(priority + 1) * PRIORITY_SCALE}`);
+    position = ahead + 1;
+  }
   const avg = Number(await redis.hget(statsKey, STATS_FIELD));
   if (!avg) return { position };
   return { position, etaMs: Math.round((position * avg) / Math.max(1, servingWorkers)) };

@@ -1,7 +1,8 @@
 // A job as the API shows it: status, where it is in its flow, progress, queue place, result links,
 // error with its reason code, and the callback delivery log.
 import type { EncodedOutput } from '../../../queue/components/encode-image.ts';
-import type { JobState } from '../../../queue/orchestrator/job-state.ts';
+import { isSkipped } from '../../../queue/components/skipped.ts';
+import type { ComponentState, JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { DeliveryAttempt } from '../../../queue/webhooks/deliver-webhook.ts';
 import type { ApiServices } from '../api-services.ts';
 import { artifactUrl, eventsUrl, jobUrl, type LinkBase } from '../links.ts';
@@ -24,6 +25,12 @@ export function resultView(outputs: Record<string, unknown>, base: LinkBase): Re
   };
 }
 
+/** A component that succeeded without anything to do (no chat, no callback) shows as skipped. */
+function componentView(c: ComponentState, outputs: Record<string, unknown>): JobView['components'][number] {
+  const state = c.state === 'succeeded' && isSkipped(outputs[c.name]) ? 'skipped' : c.state;
+  return { name: c.name, state };
+}
+
 export async function jobView(s: ApiServices, state: JobState, base: LinkBase): Promise<JobView> {
   const final = isFinalStatus(state.status);
   const [position, progress] = final
@@ -40,7 +47,7 @@ export async function jobView(s: ApiServices, state: JobState, base: LinkBase): 
     kind: state.job.kind,
     status: state.status,
     module: { index: state.module, name: state.moduleName },
-    components: state.components.map((c) => ({ name: c.name, state: c.state })),
+    components: state.components.map((c) => componentView(c, state.outputs)),
     ...(progress
       ? {
           progress: {

@@ -64,7 +64,11 @@ export const JobViewSchema = z.object({
     .describe('received, ingesting, rendering, encoding, delivering, done, failed, cancelled'),
   module: z.object({ index: z.number().int(), name: z.string() }),
   components: z.array(
-    z.object({ name: z.string(), state: z.enum(['pending', 'called', 'succeeded', 'failed']) }),
+    z.object({
+      name: z.string(),
+      // skipped: succeeded with nothing to do for this job (no chat to reply in, no callbackUrl).
+      state: z.enum(['pending', 'called', 'succeeded', 'skipped', 'failed']),
+    }),
   ),
   progress: z
     .object({ step: z.number().int(), total: z.number().int(), previewUrl: z.string().optional() })

@@ -23,7 +23,8 @@ describe('POST /v1/jobs', () => {
       status: 'ingesting',
       statusUrl: `${h.url}/v1/jobs/${body.id}`,
       eventsUrl: `${h.url}/v1/jobs/${body.id}/events`,
-      queue: { position: 0 },
+      // Nothing waits ahead of it: it is next to render.
+      queue: { position: 1 },
       replayed: false,
     });
     expect(res.headers.get('location')).toBe(body.statusUrl);
