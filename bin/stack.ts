@@ -11,6 +11,7 @@ import { startedLine } from '../queue/orchestrator/job-log.ts';
 import { makeKeys } from '../queue/orchestrator/keys.ts';
 import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
 import { admitRender } from '../queue/workers/admit-render.ts';
+import { watchStoppedRenderers } from '../queue/workers/hand-on-stopped.ts';
 import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
 import { RenderHost } from '../renderer/thread/render-host.ts';
 
@@ -117,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     await system.startWorkers(handlers, ['gpu'], {
       preferOther,
+      holds: registry.holdsOf(id),
       lockDurationMs: options.lockDurationMs,
       stalledIntervalMs: options.stalledIntervalMs,
       log,
@@ -140,6 +142,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sweep.unref();
     closers.push(async () => clearInterval(sweep));
   }
+  // A renderer whose heartbeat stops has its job handed on at once (any process may do it).
+  closers.push(watchStoppedRenderers({ registry, queue: system.queues.gpu, log }));
 
   return {
     system,

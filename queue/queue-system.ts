@@ -38,7 +38,7 @@ export interface QueueSystem {
     options?: Partial<
       Pick<
         ComponentWorkersOptions,
-        'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log' | 'preferOther'
+        'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log' | 'preferOther' | 'holds'
       >
     >,
   ): Promise<ComponentWorkers>;

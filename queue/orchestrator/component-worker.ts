@@ -62,6 +62,14 @@ export interface ComponentWorkersOptions {
    * is idle). Such a job is handed back once, and this worker steps aside while the other takes it.
    */
   preferOther?: (job: Job) => Promise<boolean>;
+  /**
+   * For GPU work: notes which BullMQ job this renderer holds with which lock token while it runs, so
+   * that the job is handed on at once if this renderer's heartbeat stops (queue/workers).
+   */
+  holds?: {
+    hold(bullJobId: string, token: string): Promise<void>;
+    release(bullJobId: string, token: string): Promise<void>;
+  };
   log?: (line: string) => void;
 }
 
@@ -185,6 +193,8 @@ export class ComponentWorkers {
       }
       void orch.announcePositions().catch(() => undefined);
     }
+    const holds = def.queue === 'gpu' && token && bullJob.id ? this.options.holds : undefined;
+    await holds?.hold(bullJob.id as string, token as string);
     const startedAt = Date.now();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(def.timeoutMs)]);
@@ -235,6 +245,7 @@ export class ComponentWorkers {
     } finally {
       set.delete(controller);
       if (set.size === 0) this.running.delete(jobId);
+      await holds?.release(bullJob.id as string, token as string).catch(() => undefined);
     }
   }
 

@@ -14,9 +14,19 @@ afterEach(async () => {
   await system?.close();
 });
 
-function startWorkerProcess(prefix: string, mode: 'hang' | 'finish'): Promise<ChildProcess> {
+function startWorkerProcess(
+  prefix: string,
+  mode: 'hang' | 'finish',
+  presence = false,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/render-worker-process.ts'], {
-    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, PREFIX: prefix, MODE: mode },
+    env: {
+      ...process.env,
+      REDIS_URL: TEST_REDIS_URL,
+      PREFIX: prefix,
+      MODE: mode,
+      PRESENCE: presence ? '1' : '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -68,5 +78,34 @@ describe('a renderer killed mid-job', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(deliveries).toBe(1);
     expect(state.components.map((c) => c.state)).toEqual(['succeeded', 'succeeded']);
+  }, 60_000);
+
+  it('is handed on as soon as its heartbeat stops, long before the BullMQ lock expires', async () => {
+    // Real renderer settings: BullMQ's 30 s lock and stall check; only the registry's heartbeat can
+    // hand the job on within the wait below.
+    const prefix = uniquePrefix('kill-beat');
+    system = createQueueSystem({ redisUrl: TEST_REDIS_URL, prefix, flowFor: renderFlow });
+    await system.startWorkers({ 'reply-chat': async () => undefined }, ['io']);
+    const doomed = await startWorkerProcess(prefix, 'hang', true);
+    const job = testJob('discord:78');
+    await system.orchestrator.submit(job);
+    await waitFor(
+      async () => ((await system!.redis.get(`${prefix}:render-starts`)) === '1' ? true : undefined),
+      'first render to start',
+    );
+    const rescuer = await startWorkerProcess(prefix, 'finish', true);
+    doomed.kill('SIGKILL');
+    await new Promise((r) => doomed.once('exit', r));
+    // Under the old behaviour (lock expiry plus stall check) this takes about 40 s.
+    const state = await waitFor(
+      async () => {
+        const s = await system!.orchestrator.state(job.id);
+        return s?.status === 'done' ? s : undefined;
+      },
+      'the job to be re-run by the second renderer',
+      15_000,
+    );
+    expect(state.outputs.render).toEqual({ renderedBy: rescuer.pid });
+    expect(await system.redis.get(`${prefix}:render-starts`)).toBe('2');
   }, 60_000);
 });
