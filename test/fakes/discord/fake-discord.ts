@@ -1,0 +1,511 @@
+/**
+ * A fake Discord on 127.0.0.1 that discord.js v14 runs against unmodified: REST (API v10), the
+ * gateway WebSocket, and a CDN for attachment bytes, all on one port. It records what the bot
+ * sent and keeps the state Discord would (messages with edits applied, registered commands).
+ *
+ * ## Pointing discord.js at it
+ *
+ *   const fake = await startFakeDiscord({ token: 'T', applicationId: '111', guilds: [{ id: '222',
+ *     channels: [{ id: '333', name: 'art' }, { id: '334', nsfw: true }], roles: [{ id: '444' }] }] });
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: fake.restOptions });
+ *   await client.login('T');          // GET /gateway/bot -> ws://127.0.0.1:<port>/gateway
+ *
+ * `fake.restOptions` is `{ api: `${fake.url}/api`, cdn: fake.url, mediaProxy: fake.url }`:
+ * @discordjs/rest appends `/v10` to `api` itself. The gateway URL comes from GET /gateway/bot,
+ * as in production; discord.js uses JSON without compression when zlib-sync is absent (it is).
+ * Attachment URLs look like `${fake.url}/attachments/<channel>/<id>/<name>?ex=..&is=..&hm=..&`.
+ *
+ * ## Driving the bot (each returns `{ id, token, payload }` once INTERACTION_CREATE is sent;
+ *    they wait up to 10 s for a bot to be connected)
+ *
+ *   fake.slashCommand({ name: 'imagine', options: { prompt: 'a cat --ar 3:2', image: att },
+ *                       user: { id: '9', username: 'ann' }, guildId?, channelId?, roles?, permissions? })
+ *     Options are checked against the command the bot registered (names, required, types,
+ *     choices, ranges); attachment options take `fake.addAttachment(...)` or
+ *     `{ bytes, filename, contentType }` and arrive in `resolved.attachments`.
+ *     `subcommand`/`subcommandGroup` select a subcommand. `guildId: null` is a DM.
+ *   fake.pressButton({ message: messageId, customId: 'reroll:1', user })   // ButtonInteraction
+ *   fake.selectMenu({ message, customId, values, user })
+ *   fake.submitModal({ fromInteraction: id, fields: { prompt: 'new' } })   // answers the modal the
+ *     bot showed for that interaction: same custom id and layout, unnamed fields keep their value
+ *   fake.submitModal({ customId, fields, user, message? })                 // or a modal by hand
+ *   fake.messageContextMenu({ name: 'Inpaint', targetMessage: messageId, user })
+ *   fake.postUserMessage({ channelId, author, content?, attachments? })    // a message to target
+ *   fake.addAttachment(bytes, filename, contentType) -> FakeAttachment { id, url, proxy_url, width, height, size, bytes }
+ *   fake.dispatch('GUILD_MEMBER_ADD', data)                                  // any gateway event
+ *   fake.addGuild / addChannel(guildId, { id, nsfw }) / addRole: change the world between steps.
+ *
+ * ## Reading what the bot did
+ *
+ *   fake.requests                       every REST request: method, path, route template, params,
+ *                                       query, body (JSON or payload_json), files (bytes), status,
+ *                                       response, receivedAt
+ *   fake.messages(channelId)            current messages (edits applied): content, embeds,
+ *                                       components, attachments with bytes, flags, revisions
+ *   fake.message(id), fake.originalResponse(interactionId)
+ *   fake.interaction(id)                callbackType, acknowledgedAt, originalMessageId, modal
+ *   fake.interactionResponses(id)       the callback and every webhook request of that interaction
+ *   fake.commands(guildId?)             registered commands (global when no guild)
+ *   fake.waitFor(() => value|undefined, timeoutMs?, what?)    resolves when the probe returns
+ *                                       something (re-checked on each request and every 25 ms)
+ *   fake.waitForRequest(request => boolean, timeoutMs?)
+ *   fake.cdnRequests, fake.gatewayFrames (IDENTIFY/RESUME/presence, tokens redacted), fake.faults
+ *
+ * ## Faults to inject
+ *
+ *   fake.rateLimit({ method: 'PATCH', route: '/webhooks/:app/:token/messages/:message', times: 1,
+ *                    retryAfterMs: 200 })   429 with Retry-After and X-RateLimit-* headers
+ *   fake.disconnectGateway(4000) (discord.js resumes), fake.requestReconnect() (op 7)
+ *
+ * Discord's rules the fake enforces: Bot token on authorised routes (401), one callback per
+ * interaction within `interactionAckDeadlineMs` (default 3000; 40060 / 10062), webhook calls
+ * only after the callback, message and modal limits (50035 naming the field), empty messages
+ * (50006), a follow-up to a still-loading deferred reply replaces it, and edits that keep
+ * attachments only as the `attachments` array says.
+ */
+
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AttachmentDetails, AttachmentStore } from './attachment-store.ts';
+import { CommandStore, GLOBAL } from './command-store.ts';
+import { Directory } from './directory.ts';
+import { Gateway, type GatewayFrame } from './gateway.ts';
+import {
+  type BuiltInteraction,
+  type ComponentInput,
+  componentPayload,
+  type MessageContextMenuInput,
+  type ModalSubmitInput,
+  messageContextMenuPayload,
+  modalSubmitPayload,
+  type SlashCommandInput,
+  slashCommandPayload,
+  submittedComponents,
+} from './interaction-builder.ts';
+import { Interactions } from './interactions.ts';
+import { MessageStore } from './message-store.ts';
+import { guildCreate } from './payloads.ts';
+import { type RateLimitRule, RateLimits } from './rate-limits.ts';
+import { type CdnRequest, createRequestHandler } from './rest-server.ts';
+import type { RouteContext } from './routes.ts';
+import type {
+  FakeAttachment,
+  FakeChannelConfig,
+  FakeDiscordOptions,
+  FakeGuildConfig,
+  FakeInteraction,
+  FakeMessage,
+  FakeRoleConfig,
+  FakeUser,
+  RecordedRequest,
+  UserInput,
+} from './types.ts';
+
+export type {
+  ComponentInput,
+  MessageContextMenuInput,
+  ModalSubmitInput,
+  SlashCommandInput,
+} from './interaction-builder.ts';
+export type { RateLimitRule } from './rate-limits.ts';
+export type * from './types.ts';
+
+type Json = Record<string, unknown>;
+
+/** What the interaction helpers return. */
+export interface SentInteraction {
+  id: string;
+  token: string;
+  payload: Json;
+}
+
+export interface UserMessageInput {
+  channelId: string;
+  author: UserInput;
+  content?: string;
+  /** Attachments added with `addAttachment`, or bytes to attach. */
+  attachments?: Array<FakeAttachment | { bytes: Uint8Array; filename: string; contentType: string }>;
+  embeds?: Json[];
+}
+
+const GATEWAY_WAIT_MS = 10_000;
+
+export class FakeDiscord {
+  readonly url: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: FakeUser;
+  /** Ed25519 public key (hex) of the application, as GET /applications/@me `verify_key` shows it. */
+  readonly publicKey: string;
+  readonly requests: RecordedRequest[] = [];
+  readonly cdnRequests: CdnRequest[] = [];
+  /** Errors inside the fake (answered with 500): a test should expect none. */
+  readonly faults: Error[] = [];
+
+  private readonly directory: Directory;
+  private readonly attachments: AttachmentStore;
+  private readonly messageStore: MessageStore;
+  private readonly commandStore: CommandStore;
+  private readonly interactions: Interactions;
+  private readonly rateLimits = new RateLimits();
+  private readonly gateway: Gateway;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    options: FakeDiscordOptions,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.token = options.token;
+    this.applicationId = options.applicationId;
+    this.botUser = {
+      id: options.botUserId ?? options.applicationId,
+      username: options.botUsername ?? 'imagine-bot',
+      global_name: null,
+      discriminator: '0',
+      avatar: null,
+      bot: true,
+      public_flags: 0,
+    };
+    const { publicKey } = generateKeyPairSync('ed25519');
+    this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+    this.directory = new Directory(this.botUser);
+    for (const guild of options.guilds ?? []) this.directory.addGuild(guild);
+    this.attachments = new AttachmentStore(() => this.url);
+    this.messageStore = new MessageStore(this.attachments);
+    this.commandStore = new CommandStore(this.applicationId);
+    this.interactions = new Interactions(
+      this.directory,
+      this.messageStore,
+      this.applicationId,
+      options.interactionAckDeadlineMs === undefined ? 3000 : options.interactionAckDeadlineMs,
+    );
+    const context: RouteContext = {
+      directory: this.directory,
+      messages: this.messageStore,
+      attachments: this.attachments,
+      commands: this.commandStore,
+      interactions: this.interactions,
+      applicationId: this.applicationId,
+      gatewayUrl: () => this.gatewayUrl,
+      verifyKey: this.publicKey,
+    };
+    server.on(
+      'request',
+      createRequestHandler({
+        context,
+        token: this.token,
+        attachments: this.attachments,
+        rateLimits: this.rateLimits,
+        requests: this.requests,
+        cdnRequests: this.cdnRequests,
+        faults: this.faults,
+        onChange: () => this.changed(),
+      }),
+    );
+    this.gateway = new Gateway(server, {
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      url: () => this.gatewayUrl,
+      ready: (session) => ({
+        v: 10,
+        user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 },
+        guilds: [...this.directory.guilds.keys()].map((id) => ({ id, unavailable: true })),
+        session_id: session.id,
+        session_type: 'normal',
+        resume_gateway_url: this.gatewayUrl,
+        shard: [0, 1],
+        application: { id: this.applicationId, flags: 0 },
+        private_channels: [],
+        presences: [],
+        relationships: [],
+        guild_join_requests: [],
+        geo_ordered_rtc_regions: [],
+        user_settings: {},
+        auth: {},
+        _trace: ['["fake-discord-gateway",{"micros":1}]'],
+      }),
+      guildCreates: () => [...this.directory.guilds.values()].map((g) => guildCreate(this.directory, g)),
+      onChange: () => this.changed(),
+    });
+  }
+
+  static async start(options: FakeDiscordOptions): Promise<FakeDiscord> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return new FakeDiscord(server, (server.address() as AddressInfo).port, options);
+  }
+
+  /** The gateway URL GET /gateway/bot hands out. */
+  get gatewayUrl(): string {
+    return `${this.url.replace('http:', 'ws:')}/gateway`;
+  }
+
+  /** discord.js `rest` options that point at this fake. */
+  get restOptions(): { api: string; cdn: string; mediaProxy: string } {
+    return { api: `${this.url}/api`, cdn: this.url, mediaProxy: this.url };
+  }
+
+  /** How many bot connections are identified (or resumed) and open. */
+  get gatewayConnections(): number {
+    return this.gateway.readySessions().length;
+  }
+
+  /** Gateway frames the bot sent besides heartbeats (tokens redacted). */
+  get gatewayFrames(): readonly GatewayFrame[] {
+    return this.gateway.frames;
+  }
+
+  // ---- the world --------------------------------------------------------------------------
+
+  addGuild(config: FakeGuildConfig): void {
+    this.directory.addGuild(config);
+  }
+
+  /** Adds or replaces a channel (e.g. `{ id, nsfw: true }`); guildId null for a DM channel. */
+  addChannel(guildId: string | null, config: FakeChannelConfig): void {
+    this.directory.addChannel(guildId, config);
+  }
+
+  addRole(guildId: string, config: FakeRoleConfig): void {
+    this.directory.addRole(guildId, config);
+  }
+
+  /** Stores bytes the CDN route serves; the result can go into interactions and messages. */
+  addAttachment(
+    bytes: Uint8Array,
+    filename: string,
+    contentType: string,
+    details: AttachmentDetails = {},
+  ): FakeAttachment {
+    return this.attachments.add(bytes, filename, contentType, this.applicationId, details);
+  }
+
+  /** A message a user wrote (e.g. with a picture to use a context-menu command on). */
+  postUserMessage(input: UserMessageInput): FakeMessage {
+    const channel = this.directory.channel(input.channelId);
+    const attachments = (input.attachments ?? []).map((a) => {
+      if ('id' in a && this.attachments.get(a.id)) return a;
+      const given = a as { bytes: Uint8Array; filename: string; contentType: string };
+      return this.attachments.add(given.bytes, given.filename, given.contentType, channel.id);
+    });
+    return this.messageStore.create({
+      channelId: channel.id,
+      guildId: channel.guildId,
+      author: this.directory.user(input.author),
+      body: { content: input.content ?? '', embeds: input.embeds ?? [] },
+      files: [],
+      attachments,
+    });
+  }
+
+  // ---- driving the bot ---------------------------------------------------------------------
+
+  /** Sends a gateway dispatch (op 0) of this type to the connected bot; returns how many sessions got it. */
+  dispatch(type: string, data: unknown): number {
+    return this.gateway.dispatch(type, data);
+  }
+
+  /** Resolves once a bot has identified (or resumed) and is connected. */
+  async waitForGateway(timeoutMs = GATEWAY_WAIT_MS): Promise<void> {
+    await this.waitFor(
+      () => (this.gateway.readySessions().length > 0 ? true : undefined),
+      timeoutMs,
+      'a bot connected to the gateway',
+    );
+  }
+
+  async slashCommand(input: SlashCommandInput): Promise<SentInteraction> {
+    return this.send(slashCommandPayload(this.builderContext(), input));
+  }
+
+  async messageContextMenu(input: MessageContextMenuInput): Promise<SentInteraction> {
+    return this.send(messageContextMenuPayload(this.builderContext(), input));
+  }
+
+  async pressButton(input: Omit<ComponentInput, 'values'>): Promise<SentInteraction> {
+    return this.send(componentPayload(this.builderContext(), input));
+  }
+
+  async selectMenu(input: ComponentInput & { values: string[] }): Promise<SentInteraction> {
+    return this.send(componentPayload(this.builderContext(), input));
+  }
+
+  /**
+   * A modal submit. With `fromInteraction`, it answers the modal the bot showed for that
+   * interaction (same user, place, custom id and layout; `fields` override prefilled values).
+   */
+  async submitModal(input: ModalSubmitInput & { fromInteraction?: string }): Promise<SentInteraction> {
+    if (input.fromInteraction) {
+      const opened = this.interaction(input.fromInteraction);
+      if (!opened.modal)
+        throw new Error(`fake Discord: interaction ${opened.id} was not answered with a modal`);
+      const payload = opened.payload as { user?: UserInput; member?: { user: UserInput; roles: string[] } };
+      const user = input.user ?? payload.member?.user ?? payload.user;
+      return this.send(
+        modalSubmitPayload(
+          this.builderContext(),
+          {
+            ...input,
+            user,
+            roles: input.roles ?? payload.member?.roles,
+            customId: String(opened.modal.custom_id),
+            components: input.components ?? submittedComponents(opened.modal, input.fields ?? {}),
+            message: input.message ?? opened.sourceMessageId ?? undefined,
+          },
+          { channelId: opened.channelId as string, guildId: opened.guildId },
+        ),
+      );
+    }
+    if (!input.customId) throw new Error('fake Discord: submitModal needs fromInteraction or customId');
+    const components =
+      input.components ??
+      Object.entries(input.fields ?? {}).map(([customId, value], i) => ({
+        type: 1,
+        id: i * 2 + 1,
+        components: [{ type: 4, id: i * 2 + 2, custom_id: customId, value }],
+      }));
+    return this.send(
+      modalSubmitPayload(this.builderContext(), { ...input, customId: input.customId, components }),
+    );
+  }
+
+  private builderContext() {
+    return {
+      directory: this.directory,
+      attachments: this.attachments,
+      commands: this.commandStore,
+      messages: this.messageStore,
+      applicationId: this.applicationId,
+    };
+  }
+
+  private async send(built: BuiltInteraction): Promise<SentInteraction> {
+    await this.waitForGateway();
+    this.interactions.register(built);
+    this.gateway.dispatch('INTERACTION_CREATE', built.payload);
+    this.changed();
+    return { id: built.id, token: built.token, payload: built.payload };
+  }
+
+  // ---- reading the record -------------------------------------------------------------------
+
+  /** Current messages of a channel (edits applied, deleted ones left out), oldest first. */
+  messages(channelId: string): FakeMessage[] {
+    return this.messageStore.list(channelId);
+  }
+
+  /** A message by id, also a deleted one (then `deleted` is true); throws if unknown. */
+  message(id: string): FakeMessage {
+    const message = this.messageStore.find(id);
+    if (!message) throw new Error(`fake Discord: no message ${id}`);
+    return message;
+  }
+
+  interaction(id: string): FakeInteraction {
+    const interaction = this.interactions.get(id);
+    if (!interaction) throw new Error(`fake Discord: no interaction ${id}`);
+    return interaction;
+  }
+
+  /** The message `@original` of an interaction refers to, if there is one yet. */
+  originalResponse(interactionId: string): FakeMessage | undefined {
+    const id = this.interaction(interactionId).originalMessageId;
+    return id ? this.messageStore.find(id) : undefined;
+  }
+
+  /** The callback and webhook requests (edits, follow-ups, deletes) of one interaction, in order. */
+  interactionResponses(interactionId: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.interactionId === interactionId);
+  }
+
+  /** Registered application commands: global, or of one guild. */
+  commands(guildId?: string): Json[] {
+    return this.commandStore.list(guildId ?? GLOBAL);
+  }
+
+  /**
+   * Resolves with the probe's first value that is not undefined/null/false; re-checked after
+   * every request and gateway change, and every 25 ms. Fails naming `what` after `timeoutMs`.
+   */
+  waitFor<T>(
+    probe: () => T | undefined | null | false,
+    timeoutMs = 10_000,
+    what = 'a condition',
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        let value: T | undefined | null | false;
+        try {
+          value = probe();
+        } catch (error) {
+          done();
+          reject(error);
+          return;
+        }
+        if (value !== undefined && value !== null && value !== false) {
+          done();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const poll = setInterval(check, 25);
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** The first recorded REST request (already received or still to come) that matches. */
+  waitForRequest(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<RecordedRequest> {
+    return this.waitFor(() => this.requests.find(predicate), timeoutMs, 'a matching REST request');
+  }
+
+  // ---- faults ------------------------------------------------------------------------------
+
+  /** The next matching request(s) get 429 with Discord's rate-limit headers. */
+  rateLimit(rule: RateLimitRule): void {
+    this.rateLimits.add(rule);
+  }
+
+  /** Closes the bot's gateway connection with this code (4000 by default: discord.js resumes). */
+  disconnectGateway(code = 4000): void {
+    this.gateway.disconnect(code);
+  }
+
+  /** Sends op 7 RECONNECT, after which discord.js reconnects and resumes. */
+  requestReconnect(): void {
+    this.gateway.requestReconnect();
+  }
+
+  async close(): Promise<void> {
+    for (const listener of this.listeners) this.listeners.delete(listener);
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** Starts a fake Discord on 127.0.0.1 with a free port. */
+export function startFakeDiscord(options: FakeDiscordOptions): Promise<FakeDiscord> {
+  return FakeDiscord.start(options);
+}
