@@ -1,6 +1,10 @@
 // The fake Discord proven with a real, unmodified discord.js client: login over the gateway,
 // commands registered in bulk, interactions answered with deferrals, edits, files, buttons and
 // modals, and the fake's record showing exactly what was sent.
+
+import { createPublicKey, verify } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ActionRowBuilder,
   ApplicationCommandOptionType,
@@ -469,6 +473,53 @@ describe('fake Discord driven by discord.js', () => {
     await handled;
     expect(fake.originalResponse(sent.id)?.content).toBe('still here');
     expect(fake.gatewayFrames.filter((f) => f.op === 2)).toHaveLength(1);
+  });
+
+  test('interactions endpoint mode: signed POSTs that verify with the public key; the response is the callback', async () => {
+    // A minimal endpoint, as a bot in HTTP mode has: check the signature, answer in the response.
+    const key = createPublicKey({
+      key: Buffer.concat([
+        Buffer.from('302a300506032b6570032100', 'hex'),
+        Buffer.from(fake.publicKey, 'hex'),
+      ]),
+      format: 'der',
+      type: 'spki',
+    });
+    const endpoint = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      const signature = Buffer.from(String(req.headers['x-signature-ed25519']), 'hex');
+      const signed = Buffer.from(String(req.headers['x-signature-timestamp']) + body);
+      if (!verify(null, signed, key, signature))
+        return void res.writeHead(401).end('invalid request signature');
+      const interaction = JSON.parse(body);
+      const answer =
+        interaction.type === 1
+          ? { type: 1 }
+          : { type: 4, data: { content: `hello ${interaction.member.user.username}` } };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/interactions`;
+    try {
+      fake.deliverInteractionsTo(url);
+      const ping = await fake.ping();
+      expect(ping.status).toBe(200);
+      expect(fake.interaction(ping.id).callbackType).toBe(1);
+      const sent = await fake.slashCommand({ name: 'imagine', options: { prompt: 'over http' }, user: ANN });
+      expect(fake.interactionResponses(sent.id)).toMatchObject([
+        { viaEndpoint: true, status: 200, body: { type: 4 } },
+      ]);
+      expect(fake.originalResponse(sent.id)?.content).toBe('hello ann');
+      // The same headers on a changed body do not verify.
+      const headers = fake.signInteraction('{"type":1}');
+      const tampered = await fetch(url, { method: 'POST', headers: { ...headers }, body: '{"type":2}' });
+      expect(tampered.status).toBe(401);
+    } finally {
+      fake.deliverInteractionsTo(null);
+      endpoint.close();
+    }
   });
 
   test('client.destroy() closes the session: nothing is left to dispatch to', async () => {

@@ -35,6 +35,15 @@
  *   fake.dispatch('GUILD_MEMBER_ADD', data)                                  // any gateway event
  *   fake.addGuild / addChannel(guildId, { id, nsfw }) / addRole: change the world between steps.
  *
+ * ## Interactions endpoint mode (HTTP instead of the gateway)
+ *
+ *   fake.deliverInteractionsTo('http://127.0.0.1:8080/discord/interactions')
+ *     the same helpers now POST each interaction there, signed with Ed25519 (X-Signature-Ed25519,
+ *     X-Signature-Timestamp); the HTTP response is the callback (JSON or multipart), recorded in
+ *     `requests` with `viaEndpoint: true`. The bot verifies with `fake.publicKey` (hex; also
+ *     GET /applications/@me verify_key). `fake.ping()` sends a PING; `fake.signInteraction(body,
+ *     timestampSeconds?)` gives valid headers to tamper with. `deliverInteractionsTo(null)` reverts.
+ *
  * ## Reading what the bot did
  *
  *   fake.requests                       every REST request: method, path, route template, params,
@@ -64,12 +73,13 @@
  * attachments only as the `attachments` array says.
  */
 
-import { generateKeyPairSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AttachmentDetails, AttachmentStore } from './attachment-store.ts';
 import { CommandStore, GLOBAL } from './command-store.ts';
 import { Directory } from './directory.ts';
+import { DiscordError } from './discord-error.ts';
 import { Gateway, type GatewayFrame } from './gateway.ts';
 import {
   type BuiltInteraction,
@@ -84,11 +94,13 @@ import {
   submittedComponents,
 } from './interaction-builder.ts';
 import { Interactions } from './interactions.ts';
+import { InteractionSigner, type SignedHeaders } from './interactions-endpoint.ts';
 import { MessageStore } from './message-store.ts';
 import { guildCreate } from './payloads.ts';
 import { type RateLimitRule, RateLimits } from './rate-limits.ts';
 import { type CdnRequest, createRequestHandler } from './rest-server.ts';
 import type { RouteContext } from './routes.ts';
+import { nextSnowflake } from './snowflake.ts';
 import type {
   FakeAttachment,
   FakeChannelConfig,
@@ -151,6 +163,9 @@ export class FakeDiscord {
   private readonly rateLimits = new RateLimits();
   private readonly gateway: Gateway;
   private readonly listeners = new Set<() => void>();
+  private readonly signer = new InteractionSigner();
+  private readonly ackDeadlineMs: number | null;
+  private endpoint: string | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -169,18 +184,19 @@ export class FakeDiscord {
       bot: true,
       public_flags: 0,
     };
-    const { publicKey } = generateKeyPairSync('ed25519');
-    this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+    this.publicKey = this.signer.publicKey;
     this.directory = new Directory(this.botUser);
     for (const guild of options.guilds ?? []) this.directory.addGuild(guild);
     this.attachments = new AttachmentStore(() => this.url);
     this.messageStore = new MessageStore(this.attachments);
     this.commandStore = new CommandStore(this.applicationId);
+    this.ackDeadlineMs =
+      options.interactionAckDeadlineMs === undefined ? 3000 : options.interactionAckDeadlineMs;
     this.interactions = new Interactions(
       this.directory,
       this.messageStore,
       this.applicationId,
-      options.interactionAckDeadlineMs === undefined ? 3000 : options.interactionAckDeadlineMs,
+      this.ackDeadlineMs,
     );
     const context: RouteContext = {
       directory: this.directory,
@@ -386,9 +402,81 @@ export class FakeDiscord {
   }
 
   private async send(built: BuiltInteraction): Promise<SentInteraction> {
+    if (this.endpoint) return this.deliver(this.endpoint, built);
     await this.waitForGateway();
     this.interactions.register(built);
     this.gateway.dispatch('INTERACTION_CREATE', built.payload);
+    this.changed();
+    return { id: built.id, token: built.token, payload: built.payload };
+  }
+
+  /**
+   * From now on the interaction helpers POST to this URL (signed, as Discord does for an
+   * "interactions endpoint URL") instead of using the gateway, and take the HTTP response as the
+   * callback. `null` goes back to the gateway. The bot checks signatures with `fake.publicKey`.
+   */
+  deliverInteractionsTo(url: string | null): void {
+    this.endpoint = url;
+  }
+
+  /** The signature headers Discord would send with this body (to build tampered requests from). */
+  signInteraction(body: string, timestampSeconds?: number): SignedHeaders {
+    return this.signer.sign(body, timestampSeconds);
+  }
+
+  /** Sends a PING to the interactions endpoint, as Discord does when the URL is saved. */
+  async ping(url = this.endpoint): Promise<SentInteraction & { status: number; response: unknown }> {
+    if (!url)
+      throw new Error('fake Discord: ping needs an endpoint URL (deliverInteractionsTo or an argument)');
+    const id = nextSnowflake();
+    const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
+    const payload = { id, application_id: this.applicationId, type: 1, token, version: 1, entitlements: [] };
+    const built: BuiltInteraction = {
+      id,
+      token,
+      type: 1,
+      payload,
+      user: this.botUser,
+      guildId: null,
+      channelId: '',
+      sourceMessageId: null,
+    };
+    const sent = await this.deliver(url, built);
+    const record = this.interactionResponses(id).at(-1);
+    return { ...sent, status: record?.status ?? 0, response: record?.response };
+  }
+
+  private async deliver(url: string, built: BuiltInteraction): Promise<SentInteraction> {
+    const interaction = this.interactions.register(built);
+    const answer = await this.signer.deliver(url, built.payload, this.ackDeadlineMs ?? 15_000);
+    const record: RecordedRequest = {
+      seq: this.requests.length + 1,
+      method: 'POST',
+      path: `/interactions/${built.id}/${built.token}/callback`,
+      route: '/interactions/:interaction/:token/callback',
+      params: { interaction: built.id, token: built.token },
+      query: {},
+      authorization: null,
+      contentType: answer.contentType,
+      body: answer.parsed.body,
+      files: answer.parsed.files,
+      status: answer.status,
+      response: undefined,
+      receivedAt: Date.now(),
+      interactionId: built.id,
+      viaEndpoint: true,
+    };
+    if (answer.status === 200) {
+      try {
+        const body = (answer.parsed.body ?? {}) as Record<string, unknown>;
+        record.response = this.interactions.callback(interaction, body, answer.parsed.files);
+      } catch (error) {
+        if (!(error instanceof DiscordError)) throw error;
+        record.status = error.status;
+        record.response = error.body();
+      }
+    }
+    this.requests.push(record);
     this.changed();
     return { id: built.id, token: built.token, payload: built.payload };
   }

@@ -16,8 +16,10 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function parseBody(req: IncomingMessage): Promise<ParsedBody> {
-  const raw = await readAll(req);
-  const contentType = req.headers['content-type'] ?? '';
+  return parseBuffer(await readAll(req), req.headers['content-type'] ?? '');
+}
+
+export async function parseBuffer(raw: Buffer, contentType: string): Promise<ParsedBody> {
   if (raw.length === 0) return { body: undefined, files: [] };
   if (contentType.startsWith('application/json')) {
     try {

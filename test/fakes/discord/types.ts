@@ -99,6 +99,12 @@ export interface RecordedRequest {
   receivedAt: number;
   /** Set for interaction callback and interaction webhook requests. */
   interactionId?: string;
+  /**
+   * True for a callback that came as the HTTP response of the bot's interactions endpoint
+   * (see `deliverInteractionsTo`); `status` is then the endpoint's HTTP status when it was not
+   * 200, else Discord's verdict on the callback.
+   */
+  viaEndpoint?: boolean;
 }
 
 /** An attachment as stored by the fake: the API object plus its bytes. */
