@@ -50,7 +50,8 @@ function buildJobRequestSchema(limits: Limits, defaults: Defaults) {
     .strict()
     .superRefine((job, ctx) => {
       const needs = NEEDS[job.kind];
-      if (needs.prompt && job.params.prompt.trim() === '') {
+      const emptyPromptTaken = job.origin.surface === 'http' && job.origin.compat === 'a1111';
+      if (needs.prompt && job.params.prompt.trim() === '' && !emptyPromptTaken) {
         ctx.addIssue({
           code: 'custom',
           path: ['params', 'prompt'],

@@ -53,6 +53,8 @@ export const OriginSchema = z.discriminatedUnion(
       callbackUrl: httpUrl.optional(),
       callbackEvents: z.array(z.enum(CALLBACK_EVENTS)).optional(),
       hook: z.string().max(64).optional(),
+      /** The job came through the AUTOMATIC1111-compatible API, which takes an empty prompt as A1111 does. */
+      compat: z.literal('a1111').optional(),
     }),
   ],
   { error: 'must name its surface: "discord", "telegram" or "http"' },

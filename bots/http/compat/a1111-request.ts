@@ -1,10 +1,19 @@
 // AUTOMATIC1111's txt2img and img2img request bodies, read into our job request. Fields we do not use
 // (restore_faces, styles, hr_*, ...) are accepted and ignored, so existing clients work unchanged;
-// absent fields take this server's defaults rather than A1111's (its 50 steps are slow on a CPU).
+// absent fields take this server's defaults rather than A1111's (its 50 steps are slow on a CPU),
+// except the CFG scale, whose default of 7 clients count on. The prompt is taken as it is: flags are
+// not read here, as A1111 reads none, and an empty prompt is valid.
 import { z } from 'zod';
 import type { FieldProblem } from '../../../core/errors.ts';
 import { SAMPLERS, type Sampler } from '../../../core/job/limits.ts';
 import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../renderer/image/a1111-samplers.ts';
+import { A1111_SCHEDULERS, findA1111Scheduler } from './a1111-menus.ts';
+
+/** A1111's default sampler since 1.9, when a request names only a schedule. */
+const A1111_SCHEDULED_DEFAULT = 'DPM++ 2M';
+
+/** A1111's default cfg_scale. */
+export const A1111_DEFAULT_CFG = 7;
 
 const optionalNumber = z.number({ error: 'must be a number' }).nullish();
 const optionalInt = z.number({ error: 'must be a number' }).int('must be a whole number').nullish();
@@ -42,15 +51,43 @@ export type A1111Img2Img = z.infer<typeof A1111Img2ImgSchema>;
 
 const A1111_NAMES = Object.values(A1111_SAMPLER_NAMES);
 
-/** A sampler from its A1111 name (either spelling of the schedule) or our own name. */
-export function readA1111Sampler(name: string, scheduler: string | null | undefined): Sampler | FieldProblem {
-  const ours = samplerFromA1111(name, scheduler ?? undefined) ?? samplerFromA1111(name);
-  if (ours) return ours;
-  if ((SAMPLERS as readonly string[]).includes(name)) return name as Sampler;
+function unknownSampler(name: string): FieldProblem {
   return {
     field: 'sampler_name',
     value: name,
     problem: `is not a sampler here; samplers: ${A1111_NAMES.join(', ')}`,
+  };
+}
+
+/**
+ * A sampler from its A1111 name (the schedule in the name, as before 1.9, or in `scheduler`, by name or
+ * label) or our own name. A schedule the sampler does not have here is refused, not dropped.
+ */
+export function readA1111Sampler(name: string, scheduler: string | null | undefined): Sampler | FieldProblem {
+  const base =
+    samplerFromA1111(name) ??
+    ((SAMPLERS as readonly string[]).includes(name) ? (name as Sampler) : undefined);
+  const schedule = scheduler ? findA1111Scheduler(scheduler) : undefined;
+  if (scheduler && !schedule) {
+    return {
+      field: 'scheduler',
+      value: scheduler,
+      problem: `is not a schedule here; schedules: ${A1111_SCHEDULERS.map((s) => s.name).join(', ')}`,
+    };
+  }
+  if (!schedule || schedule.name === 'automatic') return base ?? unknownSampler(name);
+  const scheduled = samplerFromA1111(name, schedule.label);
+  if (scheduled) return scheduled;
+  if (!base) return unknownSampler(name);
+  // "DPM++ 2M Karras" with scheduler Karras says the same thing twice.
+  if (A1111_SAMPLER_NAMES[base].endsWith(` ${schedule.label}`)) return base;
+  const withIt = A1111_NAMES.filter((n) => n.endsWith(` ${schedule.label}`)).map((n) =>
+    n.slice(0, -(schedule.label.length + 1)),
+  );
+  return {
+    field: 'scheduler',
+    value: scheduler ?? undefined,
+    problem: `${schedule.label} is not available with ${A1111_SAMPLER_NAMES[base]} here (only with ${withIt.join(', ')}): use automatic`,
   };
 }
 
@@ -84,13 +121,15 @@ export function a1111Params(body: A1111Txt2Img & Partial<A1111Img2Img>): A1111Pa
   };
   set('negativePrompt', body.negative_prompt);
   set('steps', body.steps);
-  set('guidance', body.cfg_scale);
+  params.guidance = body.cfg_scale ?? A1111_DEFAULT_CFG;
   set('width', body.width);
   set('height', body.height);
   if (body.seed !== undefined && body.seed !== null && body.seed !== -1) params.seed = body.seed;
   const count = (body.batch_size ?? 1) * (body.n_iter ?? 1);
   if (count !== 1) params.count = count;
-  const samplerName = body.sampler_name ?? body.sampler_index;
+  // A schedule alone goes with A1111's default sampler, DPM++ 2M.
+  const samplerName =
+    body.sampler_name ?? body.sampler_index ?? (body.scheduler ? A1111_SCHEDULED_DEFAULT : undefined);
   if (samplerName) {
     const sampler = readA1111Sampler(samplerName, body.scheduler);
     if (typeof sampler === 'string') params.sampler = sampler;

@@ -21,3 +21,15 @@ export async function latestProgress(
   }
   return undefined;
 }
+
+/** The newest preview picture of a job's render, also after the job ended (an interrupted render). */
+export async function latestPreview(redis: Redis, keys: Keys, jobId: string): Promise<string | undefined> {
+  const entries = await redis.xrevrange(keys.events(jobId), '+', '-', 'COUNT', 200);
+  for (const [, fields] of entries) {
+    const at = fields.indexOf('e');
+    if (at < 0 || at % 2 !== 0) continue;
+    const event = JSON.parse(fields[at + 1]) as JobEvent;
+    if (event.type === 'progress' && event.preview) return event.preview;
+  }
+  return undefined;
+}

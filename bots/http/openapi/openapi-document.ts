@@ -175,7 +175,7 @@ export function openApiDocument(config: Config): Json {
       },
       '/sdapi/v1/interrupt': {
         post: {
-          summary: 'AUTOMATIC1111 interrupt your latest job',
+          summary: 'AUTOMATIC1111 interrupt your latest job (its request answers with the picture so far)',
           responses: { '200': { description: 'ok' } },
         },
       },
@@ -184,6 +184,21 @@ export function openApiDocument(config: Config): Json {
       },
       '/sdapi/v1/sd-models': {
         get: { summary: 'AUTOMATIC1111 model list', responses: { '200': { description: 'models' } } },
+      },
+      '/sdapi/v1/schedulers': {
+        get: { summary: 'AUTOMATIC1111 schedule list', responses: { '200': { description: 'schedulers' } } },
+      },
+      '/sdapi/v1/upscalers': {
+        get: { summary: 'AUTOMATIC1111 upscaler list', responses: { '200': { description: 'upscalers' } } },
+      },
+      '/sdapi/v1/options': {
+        get: { summary: 'AUTOMATIC1111 settings', responses: { '200': { description: 'options' } } },
+      },
+      '/sdapi/v1/png-info': {
+        post: {
+          summary: 'AUTOMATIC1111 PNG info: the parameters a picture carries',
+          responses: { '200': { description: 'info, items, parameters' }, ...errors(400, 413) },
+        },
       },
       '/easyanimate/infer_forward': {
         post: {

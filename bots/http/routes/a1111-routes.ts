@@ -1,10 +1,15 @@
 // AUTOMATIC1111-compatible routes under /sdapi/v1: txt2img and img2img answer when the pictures are
-// ready; progress, interrupt, samplers and sd-models answer as A1111 does.
+// ready (an interrupted one with the picture as far as it got); progress, interrupt, png-info and the
+// lists clients read at start (options, samplers, schedulers, upscalers, sd-models) answer as A1111 does.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.ts';
 import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
 import type { ApiServices } from '../api-services.ts';
+import { interruptedPictures } from '../compat/a1111-interrupted.ts';
+import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';
+import { a1111Options } from '../compat/a1111-options.ts';
+import { A1111PngInfoSchema, a1111PngInfo } from '../compat/a1111-png-info.ts';
 import { a1111Progress } from '../compat/a1111-progress.ts';
 import {
   A1111Img2ImgSchema,
@@ -28,13 +33,18 @@ import { modelsView } from './models-route.ts';
 
 const DAY_S = 24 * 3600;
 
-async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | 'img2img') {
-  const caller = c.get('caller');
-  const idempotencyKey = readIdempotencyKey(c.req.header('idempotency-key'));
+async function readObject(c: Context<HttpEnv>): Promise<Record<string, unknown>> {
   const raw = await readJson(c.req.raw);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ValidationError([{ field: 'body', problem: 'must be a JSON object' }], 'invalid request');
   }
+  return raw as Record<string, unknown>;
+}
+
+async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | 'img2img') {
+  const caller = c.get('caller');
+  const idempotencyKey = readIdempotencyKey(c.req.header('idempotency-key'));
+  const raw = await readObject(c);
   const schema = mode === 'txt2img' ? A1111Txt2ImgSchema : A1111Img2ImgSchema;
   const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ValidationError(bodyProblems(parsed.error, []), 'invalid request');
@@ -54,16 +64,22 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
   }
   const kind = mode === 'txt2img' ? 'imagine' : inputs.mask ? 'inpaint' : 'remix';
   const outcome = await submitJob(s, caller, {
-    request: { kind, origin: { surface: 'http' }, params, inputs },
+    request: { kind, origin: { surface: 'http', compat: 'a1111' }, params, inputs },
     uploads,
     idempotencyKey,
     renameField: a1111FieldOf,
   });
   await s.redis.set(s.keys.a1111Current(caller.owner), outcome.job.id, 'EX', DAY_S);
   const state = await awaitFinal(s, outcome.job.id, caller.owner, c.req.raw.signal);
-  if (state.status !== 'done') throw failedJobError(state);
-  const pictures = await resultPictures(s, state);
-  return c.json(a1111Answer(state.job, pictures, raw as Record<string, unknown>, state.createdAt));
+  // Interrupted (or cancelled another way): A1111 answers with what it drew so far.
+  const pictures =
+    state.status === 'cancelled'
+      ? await interruptedPictures(s, state)
+      : state.status === 'done'
+        ? await resultPictures(s, state)
+        : undefined;
+  if (!pictures) throw failedJobError(state);
+  return c.json(a1111Answer(state.job, pictures, raw, state.createdAt));
 }
 
 export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
@@ -90,6 +106,16 @@ export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
       Object.entries(A1111_SAMPLER_NAMES).map(([ours, name]) => ({ name, aliases: [ours], options: {} })),
     ),
   );
+
+  app.get('/schedulers', (c) => c.json(A1111_SCHEDULERS));
+  app.get('/upscalers', (c) => c.json(A1111_UPSCALERS));
+  app.get('/options', (c) => c.json(a1111Options(s.config.defaultModel)));
+
+  app.post('/png-info', async (c) => {
+    const parsed = A1111PngInfoSchema.safeParse(await readObject(c), { reportInput: true });
+    if (!parsed.success) throw new ValidationError(bodyProblems(parsed.error, []), 'invalid request');
+    return c.json(await a1111PngInfo(parsed.data.image, s.limits));
+  });
 
   app.get('/sd-models', async (c) => {
     const { models } = await modelsView(s);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatA1111Parameters } from '../../../renderer/image/a1111-parameters.ts';
+import { addPngText } from '../../../renderer/image/png-text.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { bodyOf, type Harness, startHarness } from './http-harness.ts';
-import { pngOf } from './pictures.ts';
+import { dataUri, pngOf } from './pictures.ts';
 
 // No renderer here: what is checked is everything up to the render (validation, field names, the
 // synchronous wait, cancelling on hang-up). Rendering through these routes is in render-e2e.test.ts.
@@ -35,6 +37,106 @@ describe('AUTOMATIC1111 routes', () => {
     expect(models.map((m: { model_name: string }) => m.model_name)).toEqual(['toy', 'toy-inpaint']);
   });
 
+  it('answers what A1111 clients read at start: options, schedulers, upscalers, sd-models', async () => {
+    const models = await bodyOf(h.fetch('/sdapi/v1/sd-models'));
+    expect(models[0]).toEqual({
+      title: 'toy',
+      model_name: 'toy',
+      hash: null,
+      sha256: null,
+      filename: 'toy',
+      config: null,
+    });
+    const options = await h.fetch('/sdapi/v1/options');
+    expect(options.status).toBe(200);
+    const opts = await bodyOf(options);
+    // The current checkpoint is one of the listed titles, as A1111 clients check.
+    expect(models.map((m: { title: string }) => m.title)).toContain(opts.sd_model_checkpoint);
+    expect(opts).toMatchObject({
+      sd_model_checkpoint: 'toy',
+      samples_format: 'png',
+      CLIP_stop_at_last_layers: 1,
+      sd_vae: 'Automatic',
+      live_previews_enable: true,
+      show_progress_every_n_steps: 5,
+    });
+    const schedulers = await bodyOf(h.fetch('/sdapi/v1/schedulers'));
+    expect(schedulers).toEqual([
+      { name: 'automatic', label: 'Automatic', aliases: null, default_rho: -1, need_inner_model: false },
+      { name: 'karras', label: 'Karras', aliases: null, default_rho: 7, need_inner_model: false },
+    ]);
+    expect(await bodyOf(h.fetch('/sdapi/v1/upscalers'))).toEqual([
+      { name: 'None', model_name: null, model_path: null, model_url: null, scale: 4 },
+    ]);
+  });
+
+  it('png-info reads back the parameters our pictures carry, in A1111 shape', async () => {
+    const infotext = formatA1111Parameters({
+      prompt: 'a red circle, left',
+      negativePrompt: 'blur',
+      steps: 2,
+      sampler: 'dpmpp_2m_karras',
+      guidance: 7,
+      seed: 42,
+      width: 64,
+      height: 64,
+      model: 'toy',
+      extra: { 'Denoising strength': 0.5 },
+    });
+    const png = addPngText(await pngOf(64, 64), { parameters: infotext, Software: 'imagine-bot' });
+    const res = await h.json('/sdapi/v1/png-info', { image: png.toString('base64') });
+    expect(res.status).toBe(200);
+    expect(await bodyOf(res)).toEqual({
+      info: infotext,
+      items: { Software: 'imagine-bot' },
+      parameters: {
+        Prompt: 'a red circle, left',
+        'Negative prompt': 'blur',
+        Steps: '2',
+        Sampler: 'DPM++ 2M',
+        'Schedule type': 'Karras',
+        'CFG scale': '7',
+        Seed: '42',
+        'Size-1': '64',
+        'Size-2': '64',
+        Model: 'toy',
+        'Denoising strength': '0.5',
+        // What A1111 fills in when the text leaves it out.
+        'Clip skip': '1',
+      },
+    });
+    // A data: URI is read too; a picture without parameters gives empty fields, as in A1111.
+    expect(await bodyOf(h.json('/sdapi/v1/png-info', { image: dataUri(await pngOf(8, 8)) }))).toEqual({
+      info: '',
+      items: {},
+      parameters: {},
+    });
+    const bad = await h.json('/sdapi/v1/png-info', { image: 'bm90IGEgcGljdHVyZQ==' });
+    expect(bad.status).toBe(400);
+    expect((await bodyOf(bad)).error.problems[0]).toMatchObject({ field: 'image' });
+    const missing = await h.json('/sdapi/v1/png-info', {});
+    expect(fieldsOf(await bodyOf(missing))).toEqual(['image']);
+  });
+
+  it('takes an empty prompt and A1111’s default CFG scale of 7', async () => {
+    const res = await h.json('/sdapi/v1/txt2img', { prompt: '', steps: 2, width: 64, height: 64 });
+    // No renderer here: the job is accepted and waits.
+    expect(res.status).toBe(504);
+    const state = await h.stack.system.orchestrator.state(jobIdIn((await bodyOf(res)).error.message));
+    expect(state?.job.params).toMatchObject({ prompt: '', guidance: 7 });
+    const bare = await h.json('/sdapi/v1/txt2img', {});
+    expect(bare.status).toBe(504);
+    const bareState = await h.stack.system.orchestrator.state(jobIdIn((await bodyOf(bare)).error.message));
+    expect(bareState?.job.params).toMatchObject({ prompt: '', guidance: 7 });
+    // Flags are not read on /sdapi, as in A1111: the text is the prompt.
+    const flags = await bodyOf(h.json('/sdapi/v1/txt2img', { prompt: 'a fox --seed 3', cfg_scale: 5 }));
+    const flagsState = await h.stack.system.orchestrator.state(jobIdIn(flags.error.message));
+    expect(flagsState?.job.params).toMatchObject({ prompt: 'a fox --seed 3', guidance: 5 });
+    // The job API still asks for a prompt.
+    const ours = await h.json('/v1/jobs', { prompt: '' });
+    expect(ours.status).toBe(400);
+  });
+
   it('answers validation errors naming A1111 fields', async () => {
     const res = await h.json('/sdapi/v1/txt2img', { prompt: 'a fox', steps: 'many', sampler_name: 'Heun' });
     expect(res.status).toBe(400);
@@ -47,6 +149,16 @@ describe('AUTOMATIC1111 routes', () => {
       h.json('/sdapi/v1/txt2img', { prompt: 'a fox', width: 100, cfg_scale: 99, batch_size: 9 }),
     );
     expect(fieldsOf(ranges)).toEqual(expect.arrayContaining(['width', 'cfg_scale', 'batch_size']));
+    // A schedule the sampler does not have here is refused, not dropped.
+    const schedule = await bodyOf(
+      h.json('/sdapi/v1/txt2img', { prompt: 'a fox', sampler_name: 'Euler', scheduler: 'karras' }),
+    );
+    expect(schedule.error.problems[0]).toMatchObject({
+      field: 'scheduler',
+      problem: expect.stringContaining('only with DPM++ 2M'),
+    });
+    const unknownSchedule = await bodyOf(h.json('/sdapi/v1/txt2img', { prompt: 'a fox', scheduler: 'Beta' }));
+    expect(unknownSchedule.error.problems[0]).toMatchObject({ field: 'scheduler', value: 'Beta' });
     const noPicture = await bodyOf(h.json('/sdapi/v1/img2img', { prompt: 'a fox' }));
     expect(fieldsOf(noPicture)).toEqual(['init_images']);
     const badPicture = await bodyOf(
@@ -66,7 +178,8 @@ describe('AUTOMATIC1111 routes', () => {
       height: 64,
       seed: 5,
       sampler_name: 'DPM++ 2M',
-      scheduler: 'Karras',
+      // By name, as A1111 1.9+ clients send it (the label Karras is read too).
+      scheduler: 'karras',
     });
     expect(res.status).toBe(504);
     const body = await bodyOf(res);
@@ -119,9 +232,12 @@ describe('AUTOMATIC1111 routes', () => {
         return p.state.job_count === 1 && !p.state.job.includes(id) ? p : undefined;
       }, 'the second job');
       expect(await bodyOf(slow.json('/sdapi/v1/interrupt', {}))).toEqual({});
+      // A1111 answers an interrupted request with what it drew so far: here nothing had started.
       const answer = await again;
-      expect(answer.status).toBe(409);
-      expect((await bodyOf(answer)).error.code).toBe('cancelled');
+      expect(answer.status).toBe(200);
+      const interrupted = await bodyOf(answer);
+      expect(interrupted.images).toEqual([]);
+      expect(JSON.parse(interrupted.info)).toMatchObject({ prompt: 'a fox', all_seeds: [] });
       expect(second.state.job).toMatch(/^task\(/);
     } finally {
       await slow.close();
