@@ -9,6 +9,7 @@ import {
   SAMPLERS,
 } from '../job/limits.ts';
 import { paramsSchema } from '../job/params.ts';
+import { NO_VIDEO_YET, VIDEO_AVAILABLE } from '../job/video.ts';
 import { problemsFromZod } from '../job/zod-problems.ts';
 import { didYouMean } from '../text/closest.ts';
 import { parseRatio, sizeForRatio } from './aspect.ts';
@@ -50,7 +51,16 @@ export interface ParseOptions {
   defaults?: Defaults;
   /** Pixels that --ar spreads over; the default size's area unless given (e.g. a model's native size). */
   budgetPixels?: number;
+  /**
+   * Flags the caller reads itself (the render CLI's --out, --mask-blur, without the dashes): never
+   * in the text given here, but named in "did you mean" answers and the list of known flags.
+   */
+  extraFlags?: readonly string[];
+  /** Whether the prompt is for a video; video flags are refused otherwise (always, until video exists). */
+  video?: boolean;
 }
+
+const VIDEO_FLAGS: readonly FlagName[] = ['frames', 'fps', 'motion'];
 
 /** Which flag set which param, so range errors name the flag the user typed. */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -82,6 +92,8 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
   const limits = options.limits ?? DEFAULT_LIMITS;
   const defaults = options.defaults ?? DEFAULT_PARAMS;
   const budget = options.budgetPixels ?? defaults.width * defaults.height;
+  const allowVideo = options.video === true;
+  const known = [...FLAG_NAMES, ...(options.extraFlags ?? [])];
   const tokens = tokenize(text);
   const words: string[] = [];
   const problems: FieldProblem[] = [];
@@ -104,7 +116,7 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
     if (flag === undefined) {
       problems.push({
         field: `--${raw}`,
-        problem: `is not a known flag${didYouMean(raw, FLAG_NAMES, '--')}; known flags: ${FLAG_NAMES.map((f) => `--${f}`).join(' ')}`,
+        problem: `is not a known flag${didYouMean(raw, known, '--')}; known flags: ${known.map((f) => `--${f}`).join(' ')}`,
       });
       // Skip the flag's value too, so one typo gives one error.
       if (i < tokens.length && flagName(tokens[i]) === undefined && inlineValue(token) === undefined) i++;
@@ -138,6 +150,10 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
       continue;
     }
     seen.set(flag, value);
+    if (VIDEO_FLAGS.includes(flag) && !allowVideo) {
+      problems.push({ field: `--${flag}`, problem: VIDEO_AVAILABLE ? VIDEO_ONLY : NO_VIDEO_YET });
+      continue;
+    }
     const problem = applyFlag(flag, value, params, budget, limits);
     if (problem) problems.push({ field: `--${flag}`, value, problem });
     else if (flag === 'ar') aspectRatio = value;
@@ -146,12 +162,15 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
     problems.push({ field: '--ar', problem: 'and --size both set the size: use one of them' });
   }
   if (negatives.length > 0) params.negativePrompt = negatives.join(', ');
-  if (problems.length === 0) problems.push(...rangeProblems(params, limits, defaults));
+  // Flags that failed above set nothing, so the range check names only the others: every problem at once.
+  problems.push(...rangeProblems(params, limits, defaults, aspectRatio !== undefined));
   if (problems.length > 0) throw new ValidationError(problems, 'cannot read the prompt');
   const parsed: ParsedPrompt = { prompt: words.join(' '), params };
   if (aspectRatio !== undefined) parsed.aspectRatio = aspectRatio;
   return parsed;
 }
+
+const VIDEO_ONLY = 'is only used for a video: remove it, or ask for a video';
 
 function unquote(text: string): string {
   const m = /^["“„«](.*)["”“»]$/s.exec(text);
@@ -173,9 +192,9 @@ function applyFlag(
       const ratio = parseRatio(value);
       if (!ratio) return 'must be a ratio W:H, e.g. --ar 16:9';
       const size = sizeForRatio(ratio.w, ratio.h, budget, limits.sideMultiple);
-      if (Math.min(size.width, size.height) < limits.minSide) {
-        const most = Math.floor(budget / limits.minSide ** 2);
-        return `is too extreme: at this size a side would be under ${limits.minSide} px (at most about ${most}:1)`;
+      if (!sizeFits(size, limits)) {
+        const most = widestRatio(budget, limits);
+        return `is too extreme: --ar allows ratios from 1:${most} to ${most}:1 at this size, e.g. --ar 16:9`;
       }
       params.width = size.width;
       params.height = size.height;
@@ -228,9 +247,34 @@ function applyFlag(
   }
 }
 
+function sizeFits(size: { width: number; height: number }, limits: Limits): boolean {
+  const { width, height } = size;
+  return (
+    Math.min(width, height) >= limits.minSide &&
+    Math.max(width, height) <= limits.maxSide &&
+    width * height <= limits.maxPixels
+  );
+}
+
+/** The largest N for which --ar N:1 (and 1:N) gives a size within the limits. */
+function widestRatio(budget: number, limits: Limits): number {
+  let most = 1;
+  while (most < 1000 && sizeFits(sizeForRatio(most + 1, 1, budget, limits.sideMultiple), limits)) most++;
+  return most;
+}
+
 /** Checks the flag values against the limits with the job's own schema, naming the flags. */
-function rangeProblems(params: PromptParams, limits: Limits, defaults: Defaults): FieldProblem[] {
+function rangeProblems(
+  params: PromptParams,
+  limits: Limits,
+  defaults: Defaults,
+  fromRatio: boolean,
+): FieldProblem[] {
   const result = paramsSchema(limits, defaults).safeParse({ prompt: '', ...params }, { reportInput: true });
   if (result.success) return [];
-  return problemsFromZod(result.error).map((p) => ({ ...p, field: FLAG_OF_FIELD[p.field] ?? p.field }));
+  const sizeFields = new Set(['width', 'height', 'size']);
+  return problemsFromZod(result.error).map((p) => ({
+    ...p,
+    field: fromRatio && sizeFields.has(p.field) ? '--ar' : (FLAG_OF_FIELD[p.field] ?? p.field),
+  }));
 }

@@ -2,3 +2,4 @@ export * from './job.ts';
 export * from './limits.ts';
 export * from './params.ts';
 export * from './references.ts';
+export * from './video.ts';

@@ -2,9 +2,11 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { memoByPair } from '../memo-by-pair.ts';
+import { knownFieldsAt } from './known-fields.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
 import { paramsSchema } from './params.ts';
 import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
+import { videoParamsProblem } from './video.ts';
 import { problemsFromZod } from './zod-problems.ts';
 
 export const JOB_KINDS = ['imagine', 'remix', 'inpaint', 'animate', 'upscale', 'variation'] as const;
@@ -89,11 +91,16 @@ function buildJobRequestSchema(limits: Limits, defaults: Defaults) {
 export type JobRequest = z.input<ReturnType<typeof jobRequestSchema>>;
 type ParsedRequest = z.output<ReturnType<typeof jobRequestSchema>>;
 
+type ParsedParams = ParsedRequest['params'];
+
 /** A validated job with every default applied and its seed chosen. */
 export type Job = Omit<ParsedRequest, 'params'> & {
   id: string;
   createdAt: string;
-  params: ParsedRequest['params'] & { seed: number; strength: number };
+  /** Video params only on jobs that make a video. */
+  params: Omit<ParsedParams, 'video'> & { video?: ParsedParams['video']; seed: number; strength: number };
+  /** What the job was given but will not use, told with its result. */
+  warnings?: string[];
 };
 
 export interface CreateJobOptions {
@@ -111,21 +118,51 @@ function defaultStrength(kind: JobKind, defaults: Defaults): number {
   return defaults.strength;
 }
 
+/** Kinds that start from no picture, so a strength has nothing to act on. */
+const WITHOUT_PICTURE: readonly JobKind[] = ['imagine', 'animate'];
+
+const STRENGTH_UNUSED =
+  'strength (--strength) only applies to a picture you start from (remix, inpaint): this job has none, so it was not used';
+
+/** The request's own params object as given (before defaults), when there is one. */
+function givenParams(request: unknown): Record<string, unknown> {
+  const params = (request as { params?: unknown } | null)?.params;
+  return params && typeof params === 'object' ? (params as Record<string, unknown>) : {};
+}
+
 /** Validates a request from any surface and returns the Job, or throws a ValidationError. */
 export function createJob(request: unknown, options: CreateJobOptions = {}): Job {
   const defaults = options.defaults ?? DEFAULT_PARAMS;
-  const parsed = jobRequestSchema(options.limits, defaults).safeParse(request, { reportInput: true });
-  if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error), 'invalid job');
+  const schema = jobRequestSchema(options.limits, defaults);
+  const parsed = schema.safeParse(request, { reportInput: true });
+  const kind = (request as { kind?: unknown } | null)?.kind;
+  const given = givenParams(request);
+  const videoProblem =
+    given.video !== undefined && typeof kind === 'string' ? videoParamsProblem(kind) : undefined;
+  if (!parsed.success || videoProblem) {
+    let problems = parsed.success ? [] : problemsFromZod(parsed.error, (path) => knownFieldsAt(schema, path));
+    if (videoProblem) {
+      // One answer for the video params, not one per field inside them.
+      problems = problems.filter((p) => p.field !== 'params.video' && !p.field.startsWith('params.video.'));
+      problems.push({ field: 'params.video', value: given.video, problem: videoProblem });
+    }
+    throw new ValidationError(problems, 'invalid job');
+  }
   const req = parsed.data;
   const randomSeed = options.randomSeed ?? (() => Math.floor(Math.random() * (MAX_SEED + 1)));
+  const { video, ...params } = req.params;
+  const warnings: string[] = [];
+  if (given.strength !== undefined && WITHOUT_PICTURE.includes(req.kind)) warnings.push(STRENGTH_UNUSED);
   return {
     ...req,
     id: options.id ?? crypto.randomUUID(),
     createdAt: (options.now ?? new Date()).toISOString(),
     params: {
-      ...req.params,
+      ...params,
+      ...(req.kind === 'animate' ? { video } : {}),
       seed: req.params.seed ?? randomSeed(),
       strength: req.params.strength ?? defaultStrength(req.kind, defaults),
     },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -93,7 +93,8 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
       height: result.height,
       model: result.model,
       pipeline: result.pipeline,
-      warnings: result.warnings,
+      // What the job was given but did not use (told at submit) comes with the result too.
+      warnings: [...(job.warnings ?? []), ...result.warnings],
     };
     return output;
   };

@@ -5,7 +5,7 @@ import type { ComponentServices } from './services.ts';
 
 export function validateComponent(services: ComponentServices): ComponentHandler {
   return async (ctx) => {
-    const { id, createdAt, ...request } = ctx.job;
+    const { id, createdAt, warnings: _warnings, ...request } = ctx.job;
     createJob(request, { limits: services.limits, id, now: new Date(createdAt) });
     return { valid: true };
   };

@@ -48,6 +48,12 @@ export async function openPicture(bytes: Buffer, opts: OpenPictureOptions): Prom
   return sharp(bytes, { limitInputPixels: maxInputPixels, autoOrient: true });
 }
 
+/** The picture's width and height as shown (after its EXIF orientation), from its header. */
+export async function shownSize(bytes: Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  return meta.autoOrient ?? { width: meta.width, height: meta.height };
+}
+
 /** Runs a pipeline to raw pixels; a decoder failure (truncated or corrupt data) is the user's to fix. */
 export async function toRawPixels(
   pipeline: Sharp,

@@ -5,6 +5,7 @@
 // Either way the unmasked pixels are pasted back after decoding, so they equal the input exactly.
 import { ValidationError } from '../../core/errors.ts';
 import { maskToLatent, prepareMask } from '../image/mask.ts';
+import { shownSize } from '../image/open-picture.ts';
 import { pasteUnmasked } from '../image/paste-unmasked.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { img2imgTimesteps } from '../schedulers/img2img.ts';
@@ -30,6 +31,7 @@ export async function inpaint(
     invert: request.maskOptions?.invert ?? false,
     threshold: request.maskOptions?.threshold ?? 0.5,
   });
+  const warnings = await maskSizeWarnings(request.image as Buffer, request.mask);
   const latentMask = maskToLatent(mask.hard, request.width, request.height);
   const run = await beginRun(model, request);
   const strength = effectiveStrength(request.steps, request.strength);
@@ -80,6 +82,21 @@ export async function inpaint(
     extraChannels,
     afterStep,
     postprocess: (rgb) => pasteUnmasked(init.rgb, rgb, mask.soft),
-    parameters: { 'Denoising strength': strength, 'Mask blur': request.maskOptions?.blur ?? 0 },
+    parameters: {
+      'Denoising strength': strength,
+      'Mask blur': request.maskOptions?.blur ?? 0,
+      // AUTOMATIC1111's name for an inverted mask (its "Inpaint not masked" mask mode).
+      ...(request.maskOptions?.invert ? { 'Mask mode': 'Inpaint not masked' } : {}),
+    },
+    warnings,
   });
+}
+
+/** A mask drawn at another size than the picture still lines up only if it has the same shape: say so. */
+async function maskSizeWarnings(image: Buffer, mask: Buffer): Promise<string[]> {
+  const [picture, drawn] = await Promise.all([shownSize(image), shownSize(mask)]);
+  if (picture.width === drawn.width && picture.height === drawn.height) return [];
+  return [
+    `the mask is ${drawn.width}x${drawn.height} but the picture is ${picture.width}x${picture.height}: the mask was scaled to cover the picture and centre-cropped`,
+  ];
 }

@@ -5,15 +5,16 @@ import {
   formatPrompt,
   MOTIONS,
   type ParsedPrompt,
+  type ParseOptions,
   parsePrompt,
   SAMPLERS,
   sizeForRatio,
   ValidationError,
 } from '../../core/index.ts';
 
-function errorOf(text: string): string {
+function errorOf(text: string, options: ParseOptions = {}): string {
   try {
-    parsePrompt(text);
+    parsePrompt(text, options);
   } catch (err) {
     expect(err).toBeInstanceOf(ValidationError);
     return (err as Error).message;
@@ -25,6 +26,7 @@ describe('prompt flags', () => {
   it('reads every flag', () => {
     const parsed = parsePrompt(
       'a fox --seed 7 --steps 30 --cfg 4.5 --sampler dpmpp_2m_karras --n 2 --strength 0.35 --model sd15 in the snow --frames 24 --fps 12 --motion zoom-in --no blur, text',
+      { video: true },
     );
     expect(parsed).toEqual({
       prompt: 'a fox in the snow',
@@ -66,7 +68,7 @@ describe('prompt flags', () => {
     });
     expect(parsePrompt('x --sampler Euler-A').params.sampler).toBe('euler_a');
     expect(parsePrompt('x --sampler dpm++_2m').params.sampler).toBe('dpmpp_2m');
-    expect(parsePrompt('x --motion "zoom in"').params.video).toEqual({ motion: 'zoom-in' });
+    expect(parsePrompt('x --motion "zoom in"', { video: true }).params.video).toEqual({ motion: 'zoom-in' });
   });
 
   it('lets flags sit anywhere and keeps quoted text intact', () => {
@@ -111,8 +113,8 @@ describe('prompt flags', () => {
     );
     expect(errorOf('x --size 2048x2048')).toContain('over the limit of 1048576');
     expect(errorOf('x --sampler eulr')).toContain('--sampler: "eulr" is not a sampler (did you mean euler?)');
-    expect(errorOf('x --motion spin')).toContain('--motion: "spin" is not a motion');
-    expect(errorOf('x --frames 100')).toContain('--frames: 100 must be between 1 and 48');
+    expect(errorOf('x --motion spin', { video: true })).toContain('--motion: "spin" is not a motion');
+    expect(errorOf('x --frames 100', { video: true })).toContain('--frames: 100 must be between 1 and 48');
     expect(errorOf('x --model ../etc')).toContain('--model: "../etc" must be a model name');
     expect(errorOf('x --ar 1:1 --size 512x512')).toContain(
       '--ar and --size both set the size: use one of them',
@@ -173,7 +175,7 @@ describe('prompt flags, properties', () => {
           Object.assign(p.params, parsePrompt(`--ar ${size.aspectRatio}`).params);
         }
         if ((p.params.width ?? 0) * (p.params.height ?? 0) > DEFAULT_LIMITS.maxPixels) return;
-        expect(parsePrompt(formatPrompt(p))).toEqual(p);
+        expect(parsePrompt(formatPrompt(p), { video: true })).toEqual(p);
       }),
       { numRuns: 300 },
     );

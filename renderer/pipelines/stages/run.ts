@@ -34,6 +34,8 @@ export interface FinishOptions extends Pick<DenoiseInput, 'extraChannels' | 'aft
   postprocess?: (rgb: Buffer) => Buffer;
   /** Extra fields for the PNG's parameters text. */
   parameters?: Record<string, string | number>;
+  /** The pipeline's own warnings, told with the result. */
+  warnings?: string[];
 }
 
 export async function finishRun(
@@ -73,7 +75,7 @@ export async function finishRun(
     images,
     width: request.width,
     height: request.height,
-    warnings: text.warnings,
+    warnings: [...(options.warnings ?? []), ...text.warnings],
     model: model.name,
     pipeline,
     timings: run.timings(),

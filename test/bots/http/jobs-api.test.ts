@@ -40,7 +40,7 @@ describe('POST /v1/jobs', () => {
   it('lays explicit params over the prompt flags', async () => {
     const res = await h.json('/v1/jobs', {
       prompt: 'a lighthouse --steps 9 --no fog',
-      params: { steps: 3, sampler: 'ddim', width: 64, height: 64, video: { fps: 4 } },
+      params: { steps: 3, sampler: 'ddim', width: 64, height: 64 },
     });
     expect(res.status).toBe(202);
     const { params } = await bodyOf(res);
@@ -77,8 +77,9 @@ describe('POST /v1/jobs', () => {
       problem: 'is not a known field (did you mean prompt?)',
     });
     const flags = await bodyOf(h.json('/v1/jobs', { prompt: 'a fox --sed 7 --steps 500' }));
-    expect(fieldsOf(flags)).toEqual(['prompt']);
+    expect(fieldsOf(flags)).toEqual(['prompt', 'prompt']);
     expect(flags.error.problems[0].problem).toContain('--sed is not a known flag (did you mean --seed?)');
+    expect(flags.error.problems[1].problem).toBe('--steps: 500 must be between 1 and 100');
     const empty = await bodyOf(h.json('/v1/jobs', { prompt: '   ' }));
     expect(empty.error.problems).toContainEqual({
       field: 'prompt',
