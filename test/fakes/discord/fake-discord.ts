@@ -95,8 +95,8 @@ import {
 } from './interaction-builder.ts';
 import { Interactions } from './interactions.ts';
 import { InteractionSigner, type SignedHeaders } from './interactions-endpoint.ts';
-import { MessageStore } from './message-store.ts';
-import { guildCreate } from './payloads.ts';
+import { apiMessage, MessageStore } from './message-store.ts';
+import { apiMember, guildCreate } from './payloads.ts';
 import { type RateLimitRule, RateLimits } from './rate-limits.ts';
 import { type CdnRequest, createRequestHandler } from './rest-server.ts';
 import type { RouteContext } from './routes.ts';
@@ -139,6 +139,8 @@ export interface UserMessageInput {
   /** Attachments added with `addAttachment`, or bytes to attach. */
   attachments?: Array<FakeAttachment | { bytes: Uint8Array; filename: string; contentType: string }>;
   embeds?: Json[];
+  /** Also send MESSAGE_CREATE to the bot (it needs the GuildMessages intent to get it). */
+  dispatch?: boolean;
 }
 
 const GATEWAY_WAIT_MS = 10_000;
@@ -310,7 +312,7 @@ export class FakeDiscord {
       const given = a as { bytes: Uint8Array; filename: string; contentType: string };
       return this.attachments.add(given.bytes, given.filename, given.contentType, channel.id);
     });
-    return this.messageStore.create({
+    const message = this.messageStore.create({
       channelId: channel.id,
       guildId: channel.guildId,
       author: this.directory.user(input.author),
@@ -318,6 +320,16 @@ export class FakeDiscord {
       files: [],
       attachments,
     });
+    if (input.dispatch) {
+      const data: Json = { ...apiMessage(message, this.applicationId) };
+      if (channel.guildId) {
+        const roles = this.directory.members.get(channel.guildId)?.get(message.author.id) ?? [];
+        const { user: _user, ...member } = apiMember(message.author, roles, new Date().toISOString());
+        Object.assign(data, { guild_id: channel.guildId, member });
+      }
+      this.gateway.dispatch('MESSAGE_CREATE', data);
+    }
+    return message;
   }
 
   // ---- driving the bot ---------------------------------------------------------------------
