@@ -47,6 +47,15 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
       log(`${surface}: no ${surface.toUpperCase()}_TOKEN set, not started`);
       continue;
     }
+    if (surface === 'discord') {
+      const { startDiscordBot } = await import('../bots/discord/discord-bot.ts');
+      const bot = await startDiscordBot({ config, system: stack.system, artifacts: stack.artifacts, log });
+      stoppers.push(async () => {
+        await bot.close();
+        log('stopped: discord');
+      });
+      continue;
+    }
     log(`${surface}: this surface is not available yet`);
   }
   return {

@@ -2,6 +2,7 @@
 // renderer heartbeat, sweepers. Roles and tests start what they need through this.
 import os from 'node:os';
 import path from 'node:path';
+import { discordServices, withGuildRules } from '../bots/discord/discord-services.ts';
 import type { Config } from '../core/config/config.ts';
 import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
@@ -14,6 +15,9 @@ import { admitRender } from '../queue/workers/admit-render.ts';
 import { watchStoppedRenderers } from '../queue/workers/hand-on-stopped.ts';
 import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
 import { RenderHost } from '../renderer/thread/render-host.ts';
+
+/** fetch-media's default limits, with loopback and private addresses allowed (ALLOW_PRIVATE_URLS). */
+const PRIVATE_FETCH = { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000, allowPrivate: true };
 
 export interface StackOptions {
   config: Config;
@@ -96,6 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       limits: config.limits,
       renderHost: host,
       callbackSecret: config.callbackSecret,
+      ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
     };
     const handlers = componentHandlers(services);
@@ -126,12 +131,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`renderer ${id}: models ${models.available.join(', ') || 'none'} in ${config.modelsDir}`);
   }
   if (options.components !== false) {
+    const discord = discordServices(config, system, log);
     const services: ComponentServices & { publicUrl?: string } = {
       artifacts,
       limits: config.limits,
       publicUrl: config.http.publicUrl,
       callbackSecret: config.callbackSecret,
+      ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
+      repliers: { ...(discord && { discord: discord.replier }), ...options.services?.repliers },
+      mediaResolvers: {
+        ...(discord && { discord: discord.mediaResolver }),
+        ...options.services?.mediaResolvers,
+      },
+      moderation: withGuildRules(options.services?.moderation, config),
     };
     await system.startWorkers(componentHandlers(services), ['io', 'cpu'], { log });
     // Re-adds components lost between dispatch steps, and drops expired artifacts.

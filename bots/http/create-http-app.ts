@@ -2,6 +2,8 @@
 // OpenAPI, inbound hooks and the AUTOMATIC1111 and EasyAnimate compatible routes.
 import { Hono } from 'hono';
 import { OwnerSchema } from '../../core/job/references.ts';
+import { createBotContext } from '../discord/bot-context.ts';
+import { discordInteractionsRoute } from '../discord/interactions-route.ts';
 import { apiServices } from './api-services.ts';
 import { ApiError } from './errors/api-error.ts';
 import { errorHandler } from './errors/error-handler.ts';
@@ -34,7 +36,7 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   checkKeyOwners(deps);
   const s = apiServices(deps);
   const app = new Hono<HttpEnv>();
-  app.onError(errorHandler(s.log));
+  app.onError(errorHandler(s.log, { debug: s.config.logLevel === 'debug' }));
   app.notFound(() => {
     throw new ApiError(404, 'not_found', 'no such route (see /openapi.json)');
   });
@@ -52,5 +54,16 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   app.route('/hooks', hooksRoute(s, deps.hooks ?? []));
   app.route('/sdapi/v1', a1111Routes(s));
   app.route('/easyanimate', easyAnimateRoutes(s));
+  // Discord's HTTP interactions mode (instead of, or beside, the gateway bot).
+  const discordKey = s.config.discord.publicKey;
+  if (discordKey) {
+    const discord = createBotContext({
+      config: s.config,
+      system: deps.system,
+      artifacts: deps.artifacts,
+      log: s.log,
+    });
+    app.route('/discord/interactions', discordInteractionsRoute(discord, discordKey));
+  }
   return app;
 }

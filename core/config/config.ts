@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, SAMPLERS } from '../job/limits.ts';
 import { problemsFromZod } from '../job/zod-problems.ts';
+import { type DiscordConfig, DiscordEnvSchema, discordConfig } from './discord-settings.ts';
+import { type TelegramConfig, TelegramEnvSchema, telegramConfig } from './telegram-settings.ts';
 
 const intVar = (min: number, max: number) =>
   z
@@ -59,11 +61,8 @@ export const ConfigEnvSchema = z.object({
   ORT_GRAPH_OPTIMIZATION: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   MODEL_MEMORY_MB: intVar(64, 1_048_576).default(8192),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  DISCORD_TOKEN: z.string().optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be the numeric application id').optional(),
-  DISCORD_API_URL: z.url().optional(),
-  TELEGRAM_TOKEN: z.string().optional(),
-  TELEGRAM_API_URL: z.url().optional(),
+  ...DiscordEnvSchema,
+  ...TelegramEnvSchema,
   LIMIT_MAX_PIXELS: intVar(4096, 16_777_216).default(DEFAULT_LIMITS.maxPixels),
   LIMIT_MAX_SIDE: intVar(64, 8192).default(DEFAULT_LIMITS.maxSide),
   LIMIT_MAX_STEPS: intVar(1, 1000).default(DEFAULT_LIMITS.maxSteps),
@@ -82,13 +81,26 @@ export const ConfigEnvSchema = z.object({
   OWNER_PER_MINUTE: intVar(0, 100_000).default(20),
   OWNER_BURST: intVar(1, 100_000).default(10),
   CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_PRIVATE_URLS: boolVar.default(false),
+  HTTP_REQUEST_TIMEOUT_MS: intVar(1000, 3_600_000).default(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: intVar(1000, 600_000).default(10_000),
+  HTTP_MAX_CONNECTIONS: intVar(1, 1_000_000).default(1000),
 });
 
 type Env = z.output<typeof ConfigEnvSchema>;
 
 export interface Config {
   redis: { url?: string; serverBin: string; embedded: boolean };
-  http: { host: string; port: number; publicUrl?: string };
+  http: {
+    host: string;
+    port: number;
+    publicUrl?: string;
+    /** A request's headers and body must arrive within these (slow clients hold a connection otherwise). */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    /** Open connections at most; more are closed at once. */
+    maxConnections: number;
+  };
   dataDir: string;
   modelsDir: string;
   defaultModel: string;
@@ -99,14 +111,16 @@ export interface Config {
     memoryBudgetMb: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  discord: { token?: string; applicationId?: string; apiUrl?: string };
-  telegram: { token?: string; apiUrl?: string };
+  discord: DiscordConfig;
+  telegram: TelegramConfig;
   limits: Limits;
   defaults: Defaults;
   /** Per owner: unfinished jobs, and submissions per minute with a burst (0 = unlimited). */
   owners: { maxActive: number; perMinute: number; burst: number };
   /** Signs job callbacks (Standard Webhooks). */
   callbackSecret?: string;
+  /** Development only: image URLs, callbacks and hook destinations may reach loopback and private addresses. */
+  allowPrivateUrls: boolean;
 }
 
 function toStrings(source: Record<string, unknown>): Record<string, string> {
@@ -185,7 +199,14 @@ function fromEnv(e: Env): Config {
   if (problems.length > 0) throw new ValidationError(problems, 'invalid configuration');
   return {
     redis: { url: e.REDIS_URL, serverBin: e.REDIS_SERVER_BIN, embedded: e.EMBEDDED_REDIS },
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     dataDir: e.DATA_DIR,
     modelsDir: e.MODELS_DIR ?? `${e.DATA_DIR}/models`,
     defaultModel: e.DEFAULT_MODEL,
@@ -196,11 +217,12 @@ function fromEnv(e: Env): Config {
       memoryBudgetMb: e.MODEL_MEMORY_MB,
     },
     logLevel: e.LOG_LEVEL,
-    discord: { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL },
-    telegram: { token: e.TELEGRAM_TOKEN, apiUrl: e.TELEGRAM_API_URL },
+    discord: discordConfig(e),
+    telegram: telegramConfig(e),
     limits,
     defaults,
     owners: { maxActive: e.OWNER_MAX_ACTIVE, perMinute: e.OWNER_PER_MINUTE, burst: e.OWNER_BURST },
     callbackSecret: e.CALLBACK_SECRET,
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
   };
 }

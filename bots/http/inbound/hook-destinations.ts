@@ -11,16 +11,29 @@ const CallbackDestination = z
   })
   .strict();
 
-export const HookDestinationSchema = z.discriminatedUnion('type', [CallbackDestination], {
-  error: 'must be {"type": "callback", "url": "https://..."}',
+const DiscordDestination = z
+  .object({
+    type: z.literal('discord'),
+    channelId: z.string().regex(/^\d{1,20}$/, 'must be a Discord channel id (digits)'),
+  })
+  .strict();
+
+export const HookDestinationSchema = z.discriminatedUnion('type', [CallbackDestination, DiscordDestination], {
+  error: 'must be {"type": "callback", "url": "https://..."} or {"type": "discord", "channelId": "..."}',
 });
 
 export type HookDestination = z.infer<typeof HookDestinationSchema>;
 
+/** What of the server's config a destination may need. */
+export interface DestinationServer {
+  callbackSecret?: string;
+  discord?: { token?: string; applicationId?: string };
+}
+
 interface DestinationType<D> {
-  origin(destination: D, hook: string): Origin;
+  origin(destination: D, hook: string, server: DestinationServer): Origin;
   /** What the server must have for this destination, as a problem text when it is missing. */
-  needs?(server: { callbackSecret?: string }): string | undefined;
+  needs?(server: DestinationServer): string | undefined;
 }
 
 const DESTINATIONS: {
@@ -35,12 +48,29 @@ const DESTINATIONS: {
     }),
     needs: (server) => (server.callbackSecret ? undefined : 'needs CALLBACK_SECRET to sign its callbacks'),
   },
+  // The result is posted into the channel by the bot (the queue's Discord replier).
+  discord: {
+    origin: (d, _hook, server) => ({
+      surface: 'discord',
+      applicationId: server.discord?.applicationId ?? '0',
+      channelId: d.channelId,
+    }),
+    needs: (server) =>
+      server.discord?.token && server.discord.applicationId
+        ? undefined
+        : 'needs DISCORD_TOKEN and DISCORD_APPLICATION_ID to post into a Discord channel',
+  },
 };
 
-export function destinationOrigin(destination: HookDestination, hook: string): Origin {
-  return DESTINATIONS[destination.type].origin(destination, hook);
+export function destinationOrigin(
+  destination: HookDestination,
+  hook: string,
+  server: DestinationServer = {},
+): Origin {
+  const type = DESTINATIONS[destination.type] as DestinationType<HookDestination>;
+  return type.origin(destination, hook, server);
 }
 
-export function destinationNeeds(destination: HookDestination, server: { callbackSecret?: string }) {
+export function destinationNeeds(destination: HookDestination, server: DestinationServer) {
   return DESTINATIONS[destination.type].needs?.(server);
 }

@@ -113,7 +113,7 @@ describe('POST /hooks/:name', () => {
             template: { prompt: '{{title' },
             destination: { type: 'callback', url: 'https://x.example' },
           },
-          { name: 'b', secret: SECRET, template: { promt: '{{title}}' }, destination: { type: 'discord' } },
+          { name: 'b', secret: SECRET, template: { promt: '{{title}}' }, destination: { type: 'pigeon' } },
         ],
         {},
       );

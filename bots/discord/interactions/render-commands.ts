@@ -1,0 +1,62 @@
+// /imagine, /remix and /animate: the prompt with its flags plus the typed options become a job.
+import type { Inputs } from '../../../core/job/references.ts';
+import type { BotContext } from '../bot-context.ts';
+import { checkPicture, platformRef } from './attachment-ref.ts';
+import { type CommandInput, text } from './command-input.ts';
+import type { InteractionReply } from './interaction-reply.ts';
+import { sizeForPicture } from './picture-size.ts';
+import { chatRequestFor, startJob } from './start-job.ts';
+import { typedOptions } from './typed-options.ts';
+
+export async function imagineCommand(
+  ctx: BotContext,
+  reply: InteractionReply,
+  input: CommandInput,
+): Promise<void> {
+  const chat = await chatRequestFor(ctx, reply, {
+    kind: 'imagine',
+    text: text(input, 'prompt') ?? '',
+    options: typedOptions(input, ctx.config),
+  });
+  await startJob(ctx, reply, chat.request, chat.added);
+}
+
+export async function remixCommand(
+  ctx: BotContext,
+  reply: InteractionReply,
+  input: CommandInput,
+): Promise<void> {
+  const attachment = input.attachments.image;
+  const url = text(input, 'image_url');
+  if (!attachment && !url) {
+    await reply.tell('attach a picture (image) or give its address (image_url) to remix');
+    return;
+  }
+  if (attachment && url) {
+    await reply.tell('give either image or image_url, not both');
+    return;
+  }
+  let inputs: Inputs;
+  let size = {};
+  if (attachment) {
+    checkPicture(attachment, 'image', ctx.config.discord.cdnBases);
+    inputs = { image: platformRef(attachment) };
+    if (attachment.width && attachment.height)
+      size = sizeForPicture(attachment.width, attachment.height, ctx.config.limits);
+  } else {
+    // A typed address goes through fetch-media's SSRF guard like any other URL.
+    inputs = { image: { type: 'url', url: url! } };
+  }
+  const chat = await chatRequestFor(ctx, reply, {
+    kind: 'remix',
+    text: text(input, 'prompt') ?? '',
+    options: { ...size, ...typedOptions(input, ctx.config) },
+    inputs,
+  });
+  await startJob(ctx, reply, chat.request, chat.added);
+}
+
+/** Videos render once the animate pipeline is in; until then the user is told so, nothing is queued. */
+export async function animateCommand(_ctx: BotContext, reply: InteractionReply): Promise<void> {
+  await reply.tell('/animate is not available yet: videos are coming. Use /imagine for a picture meanwhile.');
+}
