@@ -76,3 +76,25 @@ export async function checkUrlResolves(url: URL, field: string, allowPrivate: bo
   }
   for (const a of addresses) checkAddress(a.address, field, allowPrivate);
 }
+
+/**
+ * Like checkUrlResolves, for checks made ahead of use (at submit, at start): a URL that is or resolves
+ * to a private address is refused, but a name that does not resolve now is left to the request itself
+ * (DNS may be down for a moment; the connect-time check still guards), and said so: 'unresolved'.
+ */
+export async function checkUrlAhead(
+  text: string,
+  field: string,
+  allowPrivate: boolean,
+): Promise<'checked' | 'unresolved'> {
+  const url = parseRequestUrl(text, field, allowPrivate);
+  if (hostAddress(url) !== undefined || allowPrivate) return 'checked';
+  let addresses: dns.LookupAddress[];
+  try {
+    addresses = await dns.promises.lookup(url.hostname, { all: true });
+  } catch {
+    return 'unresolved';
+  }
+  for (const a of addresses) checkAddress(a.address, field, allowPrivate);
+  return 'checked';
+}

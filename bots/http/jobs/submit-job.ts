@@ -11,6 +11,7 @@ import { ApiError } from '../errors/api-error.ts';
 import type { Caller } from '../http-deps.ts';
 import { takeKeyAllowance } from '../limits/key-limits.ts';
 import { canonicalHash } from './canonical-hash.ts';
+import { checkMediaUrls } from './check-media-urls.ts';
 import { checkParent } from './check-parent.ts';
 import type { CheckedUpload } from './check-upload.ts';
 import { claimIdempotencyKey } from './idempotency.ts';
@@ -91,6 +92,7 @@ async function replayOf(s: ApiServices, jobId: string): Promise<SubmitOutcome> {
 export async function submitJob(s: ApiServices, caller: Caller, input: SubmitInput): Promise<SubmitOutcome> {
   const job = buildJob(s, caller, input);
   await checkCallback(s, job);
+  await checkMediaUrls(job, s.allowPrivateCallbacks);
   await checkParent(s, caller, job);
   const undo: (() => Promise<void>)[] = [];
   try {
