@@ -16,7 +16,7 @@ export function listenPolicy(host: string, keyCount: number): string {
   if (keyCount > 0) return `${keyCount} API key${keyCount === 1 ? '' : 's'} configured: requests need one`;
   if (!isLoopbackHost(host)) {
     throw new Error(
-      `refusing to listen on ${host} without API keys: anyone who reaches it could submit jobs. Set API_KEYS, or HOST=127.0.0.1`,
+      `refusing to listen on ${host} without API keys: anyone who reaches it could submit jobs. Set API_KEYS (or API_KEYS_AUTO=true to have an admin key made), or HOST=127.0.0.1`,
     );
   }
   return `no API keys configured: the API is open, so it listens on ${host} only (set API_KEYS to listen elsewhere)`;
