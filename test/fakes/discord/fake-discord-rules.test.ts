@@ -113,14 +113,20 @@ describe('Discord rules in the fake', () => {
     const handled = handleNext(async (i) => {
       const interaction = slash(i);
       await interaction.deferReply();
-      await interaction.followUp({ content: 'first' });
-      await interaction.followUp({ content: 'second' });
+      const first = await interaction.followUp({ content: 'first' });
+      // Without ?wait=true too: for interaction follow-ups Discord always returns the message.
+      const second = (await client.rest.post(Routes.webhook(APP_ID, interaction.token), {
+        body: { content: 'second' },
+        auth: false,
+      })) as { id: string };
+      return [first.id, second.id];
     });
     const before = fake.messages(CHANNEL).length;
     const sent = await fake.slashCommand({ name: 'try', user: ANN });
-    await handled;
+    const ids = await handled;
     const added = fake.messages(CHANNEL).slice(before);
     expect(added.map((m) => m.content)).toEqual(['first', 'second']);
+    expect(added.map((m) => m.id)).toEqual(ids);
     expect(added[0].id).toBe(fake.interaction(sent.id).originalMessageId);
   });
 

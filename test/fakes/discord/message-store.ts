@@ -3,7 +3,7 @@
 // uploads by the n of `files[n]`; without it, old attachments stay and new uploads are appended.
 import type { APIEmbed, APIMessageTopLevelComponent } from 'discord.js';
 import { type AttachmentStore, apiAttachment } from './attachment-store.ts';
-import { invalidFormBody, unknownMessage } from './discord-error.ts';
+import { DiscordError, invalidFormBody, unknownMessage } from './discord-error.ts';
 import { validateMessage } from './message-validation.ts';
 import { nextSnowflake } from './snowflake.ts';
 import type { FakeAttachment, FakeMessage, FakeUser, UploadedFile } from './types.ts';
@@ -14,6 +14,8 @@ export const EPHEMERAL = 64;
 export const LOADING = 128;
 const SUPPRESS_EMBEDS = 4;
 const SETTABLE_FLAGS = EPHEMERAL | SUPPRESS_EMBEDS | 4096 | (1 << 15);
+/** What a bot may upload per message without boosts (10 MiB). */
+const UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 export interface NewMessage {
   channelId: string;
@@ -148,6 +150,8 @@ export class MessageStore {
     bucket: string,
     existing: FakeAttachment[],
   ): FakeAttachment[] {
+    const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    if (total > UPLOAD_LIMIT) throw new DiscordError(413, 40005, 'Request entity too large');
     const existingIds = new Set(existing.map((a) => a.id));
     for (const entry of listed) {
       const id = String(entry.id);

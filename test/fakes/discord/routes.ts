@@ -161,12 +161,8 @@ export const routes: Route[] = [
   route('POST', '/webhooks/:app/:token', false, (ctx, req) => {
     const interaction = ctx.interactions.forWebhook(req.params.app, req.params.token);
     const message = ctx.interactions.followUp(interaction, asObject(req.body), req.files);
-    const wait = req.query.wait === 'true';
-    return {
-      status: wait ? 200 : 204,
-      body: wait ? apiMessage(message, ctx.applicationId) : undefined,
-      interactionId: interaction.id,
-    };
+    // For interaction follow-ups `wait` is always true: the message comes back.
+    return { body: apiMessage(message, ctx.applicationId), interactionId: interaction.id };
   }),
   route('GET', '/webhooks/:app/:token/messages/:message', false, (ctx, req) => {
     const interaction = ctx.interactions.forWebhook(req.params.app, req.params.token);
