@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.ts';
+import type { FieldProblem } from '../core/errors.ts';
 
 // Splits the render CLI's own options (files, model path) from the chat prompt and its flags,
 // which go through the same parser as every chat surface.
@@ -11,14 +11,37 @@ export interface RenderArgs {
   maskBlur?: number;
   invertMask: boolean;
   previewDir?: string;
+  help: boolean;
   /** Everything else: the prompt with its chat flags. */
   promptText: string;
 }
 
-const CLI_OPTIONS = new Set(['--out', '-o', '--image', '--mask', '--model', '--mask-blur', '--preview-dir']);
+/** The CLI's own flags, without dashes: the prompt parser names them in its did-you-mean answers. */
+export const CLI_FLAGS = ['out', 'image', 'mask', 'invert-mask', 'mask-blur', 'preview-dir', 'help'] as const;
 
-export function parseRenderArgs(argv: readonly string[]): RenderArgs {
-  const args: RenderArgs = { out: 'out.png', invertMask: false, promptText: '' };
+const WITH_VALUE = new Set(['--out', '-o', '--image', '--mask', '--model', '--mask-blur', '--preview-dir']);
+
+export const RENDER_USAGE = `usage: npm run render -- "PROMPT" [flags]
+
+Renders a picture in this process with the same flags as chat, and prints each picture's seed.
+
+its own flags:
+  --out FILE          where to write the picture (out.png; several get -1, -2, ...)
+  --image FILE        start from this picture (a remix; with --mask, an inpaint)
+  --mask FILE         inpaint: white = repaint (scaled to the picture if its size differs)
+  --invert-mask       repaint the black part of the mask instead
+  --mask-blur N       feather of the repainted edge in pixels
+  --model NAME|PATH   a model name under MODELS_DIR, or a model folder
+  --preview-dir DIR   write a preview picture every few steps
+  --help              this text
+
+prompt flags (see the README): --ar W:H  --size WxH  --seed N  --no WORDS  --steps N  --cfg X
+  --sampler NAME  --n N  --strength X  --model NAME`;
+
+/** Reads the CLI's own options; problems are returned, not thrown, so all of them are told at once. */
+export function parseRenderArgs(argv: readonly string[]): { args: RenderArgs; problems: FieldProblem[] } {
+  const args: RenderArgs = { out: 'out.png', invertMask: false, help: false, promptText: '' };
+  const problems: FieldProblem[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -30,13 +53,20 @@ export function parseRenderArgs(argv: readonly string[]): RenderArgs {
       args.invertMask = true;
       continue;
     }
-    if (!CLI_OPTIONS.has(name)) {
+    if (name === '--help' || name === '-h') {
+      args.help = true;
+      continue;
+    }
+    if (!WITH_VALUE.has(name)) {
       rest.push(a);
       continue;
     }
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith('--'))
-      throw new ValidationError([{ field: name, problem: 'needs a value' }]);
+    const value = inline ?? argv[i + 1];
+    if (value === undefined || value.startsWith('--')) {
+      problems.push({ field: name, problem: 'needs a value' });
+      continue;
+    }
+    if (inline === undefined) i++;
     if (name === '--out' || name === '-o') args.out = value;
     else if (name === '--image') args.image = value;
     else if (name === '--mask') args.mask = value;
@@ -44,13 +74,13 @@ export function parseRenderArgs(argv: readonly string[]): RenderArgs {
     else if (name === '--preview-dir') args.previewDir = value;
     else {
       const blur = Number(value);
-      if (!Number.isInteger(blur) || blur < 0)
-        throw new ValidationError([
-          { field: '--mask-blur', value, problem: 'must be a whole number of pixels' },
-        ]);
-      args.maskBlur = blur;
+      if (!/^\d+$/.test(value) || !Number.isInteger(blur))
+        problems.push({ field: '--mask-blur', value, problem: 'must be a whole number of pixels' });
+      else args.maskBlur = blur;
     }
   }
+  if (args.mask !== undefined && args.image === undefined)
+    problems.push({ field: '--mask', problem: 'needs --image too (the picture the mask is drawn over)' });
   args.promptText = rest.join(' ');
-  return args;
+  return { args, problems };
 }

@@ -1,14 +1,23 @@
 // `npm run render -- "a red circle on a blue sky" --seed 1 --steps 20 --out out.png`
 // Renders in this process with the same flags as chat; prints the seed and timing of each picture.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_SEED, paramsSchema, parsePrompt, ValidationError } from '../core/index.ts';
-import { ensureBuiltInModels } from '../models/built-in.ts';
+import {
+  type Config,
+  type FieldProblem,
+  MAX_SEED,
+  type ParsedPrompt,
+  paramsSchema,
+  parsePrompt,
+  unusedParamWarnings,
+  ValidationError,
+} from '../core/index.ts';
+import { problemsFromZod } from '../core/job/zod-problems.ts';
 import { ModelCache } from '../renderer/model/model-cache.ts';
 import { ModelFolderError } from '../renderer/model/model-folder-error.ts';
 import { runPipeline } from '../renderer/pipelines/run-pipeline.ts';
 import { loadConfig } from './config-file.ts';
-import { parseRenderArgs } from './render-args.ts';
+import { CLI_FLAGS, parseRenderArgs, RENDER_USAGE, type RenderArgs } from './render-args.ts';
 
 function readInput(file: string, what: string): Buffer {
   try {
@@ -26,17 +35,55 @@ function outputPath(out: string, index: number, count: number): string {
   return `${out.slice(0, out.length - path.extname(out).length)}-${index + 1}${ext}`;
 }
 
+/** For the operator running the CLI: where a limit that was hit is configured. */
+function withSetting(p: FieldProblem): FieldProblem {
+  const isText = p.field === 'prompt' || p.field === '--no';
+  return isText && p.problem.includes('at most')
+    ? { ...p, problem: `${p.problem} (the limit is set by LIMIT_MAX_PROMPT_CHARS)` }
+    : p;
+}
+
+/** The params of the CLI's prompt and flags, or every problem found in them and in its own options. */
+function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Config) {
+  const problems = [...argProblems];
+  let parsed: ParsedPrompt | undefined;
+  try {
+    parsed = parsePrompt(args.promptText, {
+      limits: config.limits,
+      defaults: config.defaults,
+      extraFlags: CLI_FLAGS,
+    });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.problems);
+  }
+  const checked = parsed
+    ? paramsSchema(config.limits, config.defaults).safeParse(
+        { prompt: parsed.prompt, ...parsed.params },
+        { reportInput: true },
+      )
+    : undefined;
+  if (checked && !checked.success) problems.push(...problemsFromZod(checked.error));
+  if (problems.length > 0 || !parsed || !checked?.success) {
+    throw new ValidationError(problems.map(withSetting), 'cannot render');
+  }
+  return { params: checked.data, given: parsed.params };
+}
+
 async function main(): Promise<void> {
+  const { args, problems } = parseRenderArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(RENDER_USAGE);
+    return;
+  }
   const config = loadConfig();
-  const args = parseRenderArgs(process.argv.slice(2));
-  const parsed = parsePrompt(args.promptText, { limits: config.limits, defaults: config.defaults });
-  const params = paramsSchema(config.limits, config.defaults).parse({
-    prompt: parsed.prompt,
-    ...parsed.params,
-  });
+  const { params, given } = readParams(args, problems, config);
   const isInpaint = args.mask !== undefined;
-  if (isInpaint && !args.image)
-    throw new ValidationError([{ field: '--mask', problem: 'needs --image too' }]);
+  const kind = isInpaint ? 'inpaint' : args.image ? 'remix' : 'imagine';
+  const image = args.image ? readInput(args.image, '--image') : undefined;
+  const mask = args.mask ? readInput(args.mask, '--mask') : undefined;
+  // Loaded only once the request reads: --help and refusals need no model code.
+  const { ensureBuiltInModels } = await import('../models/built-in.ts');
   await ensureBuiltInModels(config.modelsDir, (line) => console.error(line));
   const cache = new ModelCache(
     config.modelsDir,
@@ -48,23 +95,35 @@ async function main(): Promise<void> {
     },
     config.onnx.memoryBudgetMb * 1024 * 1024,
   );
+  if (args.previewDir) mkdirSync(args.previewDir, { recursive: true });
   const seed = params.seed ?? Math.floor(Math.random() * (MAX_SEED + 1));
-  const result = await runPipeline(cache, args.model ?? params.model, {
-    prompt: params.prompt,
-    negativePrompt: params.negativePrompt,
-    width: params.width,
-    height: params.height,
-    steps: params.steps,
-    guidance: params.guidance,
-    sampler: params.sampler,
-    seed,
-    count: params.count,
-    strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
-    image: args.image ? readInput(args.image, '--image') : undefined,
-    mask: args.mask ? readInput(args.mask, '--mask') : undefined,
-    maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
-  });
-  for (const w of result.warnings) console.error(`warning: ${w}`);
+  const result = await runPipeline(
+    cache,
+    args.model ?? params.model,
+    {
+      prompt: params.prompt,
+      negativePrompt: params.negativePrompt,
+      width: params.width,
+      height: params.height,
+      steps: params.steps,
+      guidance: params.guidance,
+      sampler: params.sampler,
+      seed,
+      count: params.count,
+      strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
+      image,
+      mask,
+      maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
+      previewEvery: args.previewDir ? 5 : 0,
+    },
+    {
+      onProgress: (p) => {
+        if (!p.preview || !args.previewDir) return;
+        writeFileSync(path.join(args.previewDir, `step-${String(p.step).padStart(3, '0')}.jpg`), p.preview);
+      },
+    },
+  );
+  for (const w of [...unusedParamWarnings(kind, given), ...result.warnings]) console.error(`warning: ${w}`);
   result.images.forEach((image, i) => {
     const file = outputPath(args.out, i, result.images.length);
     writeFileSync(file, image.png);
@@ -85,5 +144,8 @@ try {
     console.error(err.message);
     process.exit(2);
   }
-  throw err;
+  // Not the user's doing; still one line (LOG_LEVEL=debug shows where it came from).
+  console.error(`render failed: ${(err as Error)?.message ?? String(err)}`);
+  if (process.env.LOG_LEVEL === 'debug') console.error((err as Error)?.stack);
+  process.exit(1);
 }

@@ -163,9 +163,10 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
   }
   if (negatives.length > 0) params.negativePrompt = negatives.join(', ');
   // Flags that failed above set nothing, so the range check names only the others: every problem at once.
-  problems.push(...rangeProblems(params, limits, defaults, aspectRatio !== undefined));
+  const prompt = words.join(' ');
+  problems.push(...rangeProblems(prompt, params, limits, defaults, aspectRatio !== undefined));
   if (problems.length > 0) throw new ValidationError(problems, 'cannot read the prompt');
-  const parsed: ParsedPrompt = { prompt: words.join(' '), params };
+  const parsed: ParsedPrompt = { prompt, params };
   if (aspectRatio !== undefined) parsed.aspectRatio = aspectRatio;
   return parsed;
 }
@@ -265,12 +266,13 @@ function widestRatio(budget: number, limits: Limits): number {
 
 /** Checks the flag values against the limits with the job's own schema, naming the flags. */
 function rangeProblems(
+  prompt: string,
   params: PromptParams,
   limits: Limits,
   defaults: Defaults,
   fromRatio: boolean,
 ): FieldProblem[] {
-  const result = paramsSchema(limits, defaults).safeParse({ prompt: '', ...params }, { reportInput: true });
+  const result = paramsSchema(limits, defaults).safeParse({ prompt, ...params }, { reportInput: true });
   if (result.success) return [];
   const sizeFields = new Set(['width', 'height', 'size']);
   return problemsFromZod(result.error).map((p) => ({

@@ -124,6 +124,11 @@ const WITHOUT_PICTURE: readonly JobKind[] = ['imagine', 'animate'];
 const STRENGTH_UNUSED =
   'strength (--strength) only applies to a picture you start from (remix, inpaint): this job has none, so it was not used';
 
+/** What a job of this kind will not use of the params it was given, in words for the user. */
+export function unusedParamWarnings(kind: JobKind, given: { strength?: unknown }): string[] {
+  return given.strength !== undefined && WITHOUT_PICTURE.includes(kind) ? [STRENGTH_UNUSED] : [];
+}
+
 /** The request's own params object as given (before defaults), when there is one. */
 function givenParams(request: unknown): Record<string, unknown> {
   const params = (request as { params?: unknown } | null)?.params;
@@ -151,8 +156,7 @@ export function createJob(request: unknown, options: CreateJobOptions = {}): Job
   const req = parsed.data;
   const randomSeed = options.randomSeed ?? (() => Math.floor(Math.random() * (MAX_SEED + 1)));
   const { video, ...params } = req.params;
-  const warnings: string[] = [];
-  if (given.strength !== undefined && WITHOUT_PICTURE.includes(req.kind)) warnings.push(STRENGTH_UNUSED);
+  const warnings = unusedParamWarnings(req.kind, given);
   return {
     ...req,
     id: options.id ?? crypto.randomUUID(),
