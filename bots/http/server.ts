@@ -37,7 +37,6 @@ export async function startHttpServer(
   const env = needsEnv ? readHttpEnv(process.env, config) : undefined;
   const apiKeys = deps.apiKeys ?? env?.apiKeys ?? [];
   if (deps.apiKeys === undefined) for (const line of env?.notices ?? []) log(line);
-  if (deps.apiKeys === undefined) for (const line of env?.notices ?? []) log(line);
   const hooks = deps.hooks ?? env?.hooks ?? [];
   const allowPrivate = deps.allowPrivateCallbacks ?? config.allowPrivateUrls;
   const policy = listenPolicy(host, apiKeys.length);
