@@ -1,10 +1,13 @@
-// What the service keeps of a job's result: bytes named by their content. The file store is the
-// default; another backend (an object store) only has to implement ArtifactStore.
-import { createHash } from 'node:crypto';
+// What the service keeps of a job's result and of uploads. Every put gets a new random id, so an id
+// (which is what links carry) cannot be derived from the picture: holding a picture tells nobody
+// whether it was made or uploaded here. The same bytes are still kept once (a store dedupes by
+// content internally). The file store is the default; another backend (an object store) only has to
+// implement ArtifactStore.
+import { createHash, randomBytes } from 'node:crypto';
 import { ValidationError } from '../../core/errors.ts';
 
 export interface ArtifactInfo {
-  /** First 32 hex characters of the sha256 of the bytes. */
+  /** 32 lowercase hex characters, random (128 bits): unguessable, unrelated to the bytes. */
   id: string;
   size: number;
   contentType: string;
@@ -20,10 +23,15 @@ export interface Artifact extends ArtifactInfo {
 export interface PutOptions {
   /** How long to keep it; without one it is kept until deleted. */
   ttlMs?: number;
+  /**
+   * Store under this id (one from newArtifactId, named before the bytes are stored), or extend the
+   * life of the artifact that has it (the same bytes put again under their id).
+   */
+  id?: string;
 }
 
 export interface ArtifactStore {
-  /** Stores the bytes; the same bytes again give the same id and extend its life if asked to. */
+  /** Stores the bytes under a new id (or `options.id`); under an existing id it extends the life if asked to. */
   put(bytes: Uint8Array, contentType: string, options?: PutOptions): Promise<ArtifactInfo>;
   /** The artifact, or undefined when it never existed, was deleted or has expired. */
   get(id: string): Promise<Artifact | undefined>;
@@ -38,8 +46,14 @@ const ID = /^[0-9a-f]{32}$/;
 // type/subtype with optional parameters, e.g. `image/png` or `text/plain; charset=utf-8`.
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i;
 
-export function artifactIdOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+/** A new artifact id: 128 random bits as hex. */
+export function newArtifactId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The full sha256 of the bytes: how a store finds a copy it already keeps. Never handed out. */
+export function contentHashOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function isArtifactId(id: string): boolean {
@@ -47,11 +61,9 @@ export function isArtifactId(id: string): boolean {
 }
 
 /** Ids become file names, so anything but the exact id shape (`..`, `/`) is refused. */
-export function assertArtifactId(id: string): void {
+export function assertArtifactId(id: string, field = 'artifactId'): void {
   if (typeof id !== 'string' || !ID.test(id)) {
-    throw new ValidationError([
-      { field: 'artifactId', value: id, problem: 'must be 32 lowercase hexadecimal characters' },
-    ]);
+    throw new ValidationError([{ field, value: id, problem: 'must be 32 lowercase hexadecimal characters' }]);
   }
 }
 
@@ -63,6 +75,9 @@ export function assertPutArguments(contentType: string, options: PutOptions): vo
       value: contentType,
       problem: 'must be a media type, e.g. image/png',
     });
+  }
+  if (options.id !== undefined && (typeof options.id !== 'string' || !ID.test(options.id))) {
+    problems.push({ field: 'id', value: options.id, problem: 'must be 32 lowercase hexadecimal characters' });
   }
   const ttl = options.ttlMs;
   if (ttl !== undefined && !(Number.isSafeInteger(ttl) && ttl > 0)) {

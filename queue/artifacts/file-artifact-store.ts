@@ -1,18 +1,24 @@
-// Artifacts as files: `<root>/<first 2 id chars>/<id>.bin` holds the bytes and `<id>.json` the
-// content type, size and times. The sidecar is written last, so an artifact exists exactly when
-// its sidecar does; the 2-character shards keep directories small.
+// Artifacts as files: `<root>/<first 2 id chars>/<id>.bin` holds the bytes and `<id>.json` the content
+// type, size and times. The sidecar is written last, so an artifact exists exactly when its sidecar
+// does; the 2-character shards keep directories small.
+// Ids are random per put; the same bytes are kept once all the same: `<root>/blobs/<sha256>.bin` is an
+// index of the contents kept, and each artifact's `.bin` is a hard link to it (a copy where the file
+// system has no hard links). A blob no artifact links to any more is dropped by sweep. Whatever races
+// whom, an artifact's own link keeps its bytes: the index only saves space.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
 import {
   type Artifact,
   type ArtifactInfo,
   type ArtifactStore,
-  artifactIdOf,
   assertArtifactId,
   assertPutArguments,
+  contentHashOf,
   isArtifactId,
+  newArtifactId,
   type PutOptions,
 } from './artifact-store.ts';
 
@@ -22,7 +28,11 @@ const SidecarSchema = z.object({
   contentType: z.string(),
   createdAtMs: z.number(),
   expiresAtMs: z.number().optional(),
+  /** sha256 of the bytes (absent in artifacts stored before ids were random). */
+  blob: z.string().optional(),
 });
+
+type Sidecar = z.infer<typeof SidecarSchema>;
 
 export interface FileArtifactStoreOptions {
   /** Usually `<DATA_DIR>/artifacts`. */
@@ -40,8 +50,15 @@ export function artifactsRoot(dataDir: string): string {
   return path.join(dataDir, 'artifacts');
 }
 
+const BLOBS = 'blobs';
+
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+function infoOf(sidecar: Sidecar): ArtifactInfo {
+  const { blob: _blob, ...info } = sidecar;
+  return info;
 }
 
 export class FileArtifactStore implements ArtifactStore {
@@ -60,46 +77,91 @@ export class FileArtifactStore implements ArtifactStore {
     return { dir, data: path.join(dir, `${id}.bin`), sidecar: path.join(dir, `${id}.json`) };
   }
 
+  private blobPathOf(hash: string): string {
+    return path.join(this.root, BLOBS, hash.slice(0, 2), `${hash}.bin`);
+  }
+
   async put(bytes: Uint8Array, contentType: string, options: PutOptions = {}): Promise<ArtifactInfo> {
     assertPutArguments(contentType, options);
-    const id = artifactIdOf(bytes);
-    const paths = this.pathsOf(id);
+    const hash = contentHashOf(bytes);
     const now = this.now();
     const expiresAtMs = options.ttlMs === undefined ? undefined : now + options.ttlMs;
-    const existing = await this.readSidecar(paths.sidecar);
-    const dataSize = await stat(paths.data).then(
-      (s) => s.size,
-      () => -1,
-    );
-
-    const live =
-      existing && dataSize === existing.size && !this.isExpired(existing, now) ? existing : undefined;
-    if (live) {
-      // Same bytes again: one copy, kept as long as the longest-lived put asked for. The first
-      // content type stays, since the bytes are the same.
-      const keepUntil =
-        live.expiresAtMs === undefined || expiresAtMs === undefined
-          ? undefined
-          : Math.max(live.expiresAtMs, expiresAtMs);
-      if (keepUntil === live.expiresAtMs) return live;
-      const info: ArtifactInfo = { ...live, expiresAtMs: keepUntil };
-      await this.writeAtomic(paths.sidecar, JSON.stringify(info));
-      return info;
+    if (options.id !== undefined) {
+      const existing = await this.readSidecar(this.pathsOf(options.id).sidecar);
+      if (existing && !this.isExpired(existing, now)) return this.extend(existing, hash, expiresAtMs);
     }
-
-    // New, or expired and not swept yet: start afresh.
+    const id = options.id ?? newArtifactId();
+    const paths = this.pathsOf(id);
     await mkdir(paths.dir, { recursive: true });
-    if (dataSize !== bytes.byteLength) await this.writeAtomic(paths.data, bytes);
-    const info: ArtifactInfo = { id, size: bytes.byteLength, contentType, createdAtMs: now, expiresAtMs };
-    await this.writeAtomic(paths.sidecar, JSON.stringify(info));
-    return info;
+    await this.placeBytes(bytes, hash, paths.data);
+    const sidecar: Sidecar = {
+      id,
+      size: bytes.byteLength,
+      contentType,
+      createdAtMs: now,
+      expiresAtMs,
+      blob: hash,
+    };
+    await this.writeAtomic(paths.sidecar, JSON.stringify(sidecar));
+    return infoOf(sidecar);
+  }
+
+  /** The same artifact put again: kept as long as the longest-lived put asked for, never shorter. */
+  private async extend(live: Sidecar, hash: string, expiresAtMs: number | undefined): Promise<ArtifactInfo> {
+    if (live.blob !== undefined && live.blob !== hash) {
+      throw new ValidationError(
+        [{ field: 'id', value: live.id, problem: 'names an artifact with other bytes' }],
+        'cannot store artifact',
+      );
+    }
+    const keepUntil =
+      live.expiresAtMs === undefined || expiresAtMs === undefined
+        ? undefined
+        : Math.max(live.expiresAtMs, expiresAtMs);
+    if (keepUntil === live.expiresAtMs) return infoOf(live);
+    const updated: Sidecar = { ...live, expiresAtMs: keepUntil };
+    await this.writeAtomic(this.pathsOf(live.id).sidecar, JSON.stringify(updated));
+    return infoOf(updated);
+  }
+
+  /** Links the artifact's file to the kept copy of these bytes, writing that copy first if there is none. */
+  private async placeBytes(bytes: Uint8Array, hash: string, target: string): Promise<void> {
+    const blob = this.blobPathOf(hash);
+    await rm(target, { force: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const kept = await stat(blob).catch(() => undefined);
+      if (!kept) await this.keepBlob(blob, bytes).catch(() => undefined);
+      else if (kept.size !== bytes.byteLength) await this.writeAtomic(blob, bytes); // a broken copy
+      try {
+        await link(blob, target);
+        return;
+      } catch (err) {
+        // Swept between the stat and the link: keep it again. No hard links here: keep a copy.
+        if (isMissing(err)) continue;
+        break;
+      }
+    }
+    await this.writeAtomic(target, bytes);
+  }
+
+  /** Writes the kept copy unless another put has just done so: linked into place, never replacing one. */
+  private async keepBlob(blob: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(path.dirname(blob), { recursive: true });
+    const temp = await this.writeTemp(blob, bytes);
+    try {
+      await link(temp, blob);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 
   async stat(id: string): Promise<ArtifactInfo | undefined> {
     assertArtifactId(id);
-    const info = await this.readSidecar(this.pathsOf(id).sidecar);
-    if (!info || this.isExpired(info, this.now())) return undefined;
-    return info;
+    const sidecar = await this.readSidecar(this.pathsOf(id).sidecar);
+    if (!sidecar || this.isExpired(sidecar, this.now())) return undefined;
+    return infoOf(sidecar);
   }
 
   async get(id: string): Promise<Artifact | undefined> {
@@ -136,7 +198,7 @@ export class FileArtifactStore implements ArtifactStore {
         const info = await this.readSidecar(paths.sidecar);
         if (info && !this.isExpired(info, nowMs)) continue;
         if (!info && !(await this.isStray(paths.sidecar, nowMs))) continue;
-        // Read again just before removing: a put of the same bytes may have extended it meanwhile.
+        // Read again just before removing: a put of the same id may have extended it meanwhile.
         const latest = await this.readSidecar(paths.sidecar);
         if (latest && !this.isExpired(latest, nowMs)) continue;
         await this.remove(paths);
@@ -150,7 +212,26 @@ export class FileArtifactStore implements ArtifactStore {
         }
       }
     }
+    await this.sweepBlobs(nowMs);
     return removed;
+  }
+
+  /** Drops kept copies no artifact links to (one link left: the index's own), and stray temp files. */
+  private async sweepBlobs(nowMs: number): Promise<void> {
+    const blobs = path.join(this.root, BLOBS);
+    for (const shard of await this.listDir(blobs)) {
+      const dir = path.join(blobs, shard);
+      for (const name of await this.listDir(dir)) {
+        const file = path.join(dir, name);
+        if (name.endsWith('.tmp')) {
+          if (await this.isStray(file, nowMs)) await rm(file, { force: true });
+          continue;
+        }
+        const s = await stat(file).catch(() => undefined);
+        // A put that links it right now keeps its own link to the bytes; only the index entry goes.
+        if (s && s.nlink <= 1) await unlink(file).catch(() => undefined);
+      }
+    }
   }
 
   private isExpired(info: ArtifactInfo, nowMs: number): boolean {
@@ -182,7 +263,7 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   /** An unreadable or foreign sidecar counts as no artifact; sweep removes it once stray. */
-  private async readSidecar(file: string): Promise<ArtifactInfo | undefined> {
+  private async readSidecar(file: string): Promise<Sidecar | undefined> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -201,6 +282,17 @@ export class FileArtifactStore implements ArtifactStore {
 
   /** Readers see the old file or the whole new one, never a part: write a temp file, then rename. */
   private async writeAtomic(file: string, content: Uint8Array | string): Promise<void> {
+    const temp = await this.writeTemp(file, content);
+    try {
+      await rename(temp, file);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  /** The content in a new temp file next to `file`, on disk (synced) before it is given a name. */
+  private async writeTemp(file: string, content: Uint8Array | string): Promise<string> {
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(temp, 'w');
     try {
@@ -210,11 +302,6 @@ export class FileArtifactStore implements ArtifactStore {
     } finally {
       await handle.close();
     }
-    try {
-      await rename(temp, file);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    return temp;
   }
 }

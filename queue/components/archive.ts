@@ -12,8 +12,8 @@ export function archiveComponent(services: ComponentServices): ComponentHandler 
     for (const id of [...encoded.images.map((i) => i.artifact), ...(encoded.grid ? [encoded.grid] : [])]) {
       const found = await services.artifacts.get(id);
       if (!found) continue;
-      // Putting the same bytes again extends their life: content addressing makes this idempotent.
-      await services.artifacts.put(found.bytes, found.contentType, { ttlMs });
+      // Putting the same bytes again under their id extends their life (and is idempotent).
+      await services.artifacts.put(found.bytes, found.contentType, { ttlMs, id });
       kept.push(id);
     }
     return { kept, until: Date.now() + ttlMs };

@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -40,6 +41,9 @@ function files(): string[] {
 
 const png = Buffer.from('\x89PNG\r\n\x1a\n pretend picture', 'latin1');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** Where the store keeps its one copy of some bytes. */
+const blobOf = (b: Uint8Array) => `blobs/${sha(b).slice(0, 2)}/${sha(b)}.bin`;
+const handleFiles = (id: string) => [`${id.slice(0, 2)}/${id}.bin`, `${id.slice(0, 2)}/${id}.json`];
 
 async function rejection(p: Promise<unknown>): Promise<ValidationError> {
   const err = await p.then(
@@ -51,45 +55,70 @@ async function rejection(p: Promise<unknown>): Promise<ValidationError> {
 }
 
 describe('file artifact store', () => {
-  it('stores under DATA_DIR/artifacts and names the bytes by their sha256', async () => {
+  it('stores under DATA_DIR/artifacts under a random id that says nothing of the bytes', async () => {
     expect(root).toBe(path.join(dataDir, 'artifacts'));
     const info = await store.put(png, 'image/png');
-    expect(info).toEqual({
-      id: sha(png).slice(0, 32),
-      size: png.length,
-      contentType: 'image/png',
-      createdAtMs: clock,
-    });
+    expect(info).toEqual({ id: info.id, size: png.length, contentType: 'image/png', createdAtMs: clock });
+    expect(info.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(sha(png)).not.toContain(info.id);
     const got = await store.get(info.id);
     expect(got?.contentType).toBe('image/png');
     expect(Buffer.compare(got!.bytes, png)).toBe(0);
-    expect(files()).toEqual([
-      `${info.id.slice(0, 2)}/${info.id}.bin`,
-      `${info.id.slice(0, 2)}/${info.id}.json`,
-    ]);
+    expect(files()).toEqual([...handleFiles(info.id), blobOf(png)].sort());
     const sidecar = JSON.parse(readFileSync(path.join(root, info.id.slice(0, 2), `${info.id}.json`), 'utf8'));
-    expect(sidecar).toEqual({ id: info.id, size: png.length, contentType: 'image/png', createdAtMs: clock });
+    expect(sidecar).toEqual({
+      id: info.id,
+      size: png.length,
+      contentType: 'image/png',
+      createdAtMs: clock,
+      blob: sha(png),
+    });
   });
 
-  it('keeps one copy of the same bytes and tells different bytes apart', async () => {
+  it('gives the same bytes a new id on every put, yet keeps one copy of them', async () => {
     const [a, b, c] = await Promise.all([
       store.put(png, 'image/png'),
       store.put(png, 'image/png'),
       store.put(new Uint8Array(png), 'image/png'),
     ]);
-    expect(b.id).toBe(a.id);
-    expect(c.id).toBe(a.id);
-    expect(files()).toHaveLength(2);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+    expect(files()).toHaveLength(7);
+    // One file on disk: every artifact's bytes are a link to it.
+    const inodes = new Set(
+      [a, b, c].map((x) => statSync(path.join(root, x.id.slice(0, 2), `${x.id}.bin`)).ino),
+    );
+    expect(inodes.size).toBe(1);
+    expect(statSync(path.join(root, blobOf(png))).nlink).toBe(4);
     const other = await store.put(Buffer.from('another picture'), 'image/webp');
-    expect(other.id).not.toBe(a.id);
-    expect(files()).toHaveLength(4);
+    expect([a.id, b.id, c.id]).not.toContain(other.id);
     expect((await store.get(other.id))?.contentType).toBe('image/webp');
+    expect(Buffer.compare((await store.get(b.id))!.bytes, png)).toBe(0);
   });
 
   it('stores empty content too', async () => {
     const info = await store.put(new Uint8Array(0), 'application/octet-stream');
-    expect(info.id).toBe(sha(new Uint8Array(0)).slice(0, 32));
+    expect(info.id).not.toBe(sha(new Uint8Array(0)).slice(0, 32));
     expect((await store.get(info.id))?.bytes.length).toBe(0);
+  });
+
+  it('stores under an id named beforehand, and refuses other bytes under an id in use', async () => {
+    const id = 'ab'.repeat(16);
+    expect((await store.put(png, 'image/png', { id })).id).toBe(id);
+    const err = await rejection(store.put(Buffer.from('other'), 'image/png', { id }));
+    expect(err.message).toContain('names an artifact with other bytes');
+    await rejection(store.put(png, 'image/png', { id: '../x' }));
+  });
+
+  it('drops the kept copy once no artifact uses it', async () => {
+    const a = await store.put(png, 'image/png', { ttlMs: 1000 });
+    const b = await store.put(png, 'image/png', { ttlMs: 5000 });
+    clock += 2000;
+    expect(await store.sweep()).toBe(1);
+    expect(files()).toEqual([...handleFiles(b.id), blobOf(png)].sort());
+    expect(await store.get(a.id)).toBeUndefined();
+    clock += 5000;
+    expect(await store.sweep()).toBe(1);
+    expect(files()).toEqual([]);
   });
 
   it('is read by a new store over the same folder', async () => {
@@ -114,32 +143,30 @@ describe('file artifact store', () => {
     expect(await store.stat(short.id)).toBeUndefined();
     expect(await store.get(short.id)).toBeUndefined();
     expect(await store.sweep()).toBe(1);
-    expect(files()).toHaveLength(4);
+    expect(files()).toHaveLength(6);
     expect(await store.sweep(clock + 1_000_000)).toBe(1);
     expect(await store.stat(long.id)).toBeUndefined();
     expect(await store.stat(kept.id)).toBeDefined();
-    expect(files()).toEqual([
-      `${kept.id.slice(0, 2)}/${kept.id}.bin`,
-      `${kept.id.slice(0, 2)}/${kept.id}.json`,
-    ]);
+    expect(files()).toEqual([...handleFiles(kept.id), blobOf(Buffer.from('kept'))].sort());
     expect(await store.sweep(clock + 1_000_000)).toBe(0);
   });
 
-  it('extends the life of the same bytes put again, never shortens it', async () => {
+  it('extends the life of the same bytes put again under their id, never shortens it', async () => {
     const first = await store.put(png, 'image/png', { ttlMs: 1000 });
+    const id = first.id;
     clock += 500;
-    expect((await store.put(png, 'image/png', { ttlMs: 5000 })).expiresAtMs).toBe(clock + 5000);
-    expect((await store.put(png, 'image/png', { ttlMs: 10 })).expiresAtMs).toBe(clock + 5000);
+    expect((await store.put(png, 'image/png', { ttlMs: 5000, id })).expiresAtMs).toBe(clock + 5000);
+    expect((await store.put(png, 'image/png', { ttlMs: 10, id })).expiresAtMs).toBe(clock + 5000);
     expect((await store.stat(first.id))?.createdAtMs).toBe(first.createdAtMs);
-    expect((await store.put(png, 'image/png')).expiresAtMs).toBeUndefined();
-    expect((await store.put(png, 'image/png', { ttlMs: 10 })).expiresAtMs).toBeUndefined();
+    expect((await store.put(png, 'image/png', { id })).expiresAtMs).toBeUndefined();
+    expect((await store.put(png, 'image/png', { ttlMs: 10, id })).expiresAtMs).toBeUndefined();
     expect(await store.sweep(clock + 1_000_000)).toBe(0);
   });
 
-  it('stores expired bytes afresh when they are put again before a sweep', async () => {
+  it('stores expired bytes afresh when they are put again under their id before a sweep', async () => {
     const first = await store.put(png, 'image/png', { ttlMs: 1000 });
     clock += 2000;
-    const again = await store.put(png, 'image/jpeg', { ttlMs: 1000 });
+    const again = await store.put(png, 'image/jpeg', { ttlMs: 1000, id: first.id });
     expect(again).toMatchObject({ id: first.id, contentType: 'image/jpeg', createdAtMs: clock });
     expect(await store.sweep()).toBe(0);
     expect(await store.get(first.id)).toBeDefined();
@@ -150,10 +177,12 @@ describe('file artifact store', () => {
     expect(await store.delete(id)).toBe(true);
     expect(await store.get(id)).toBeUndefined();
     expect(await store.delete(id)).toBe(false);
+    expect(files()).toEqual([blobOf(png)]);
+    await store.sweep();
     expect(files()).toEqual([]);
   });
 
-  it('refuses ids that are not a content hash, before touching the disk', async () => {
+  it('refuses ids that are not an artifact id, before touching the disk', async () => {
     writeFileSync(path.join(dataDir, 'secret.json'), '{}');
     for (const id of ['../secret', '../../etc/passwd', 'ab/cd', '', 'A'.repeat(32), `${'a'.repeat(32)}/..`]) {
       const err = await rejection(store.get(id));
@@ -189,7 +218,7 @@ describe('file artifact store', () => {
     writeFileSync(path.join(root, 'ff', `${orphanId}.json`), 'not json');
     // Young leftovers may belong to a put in progress.
     expect(await store.sweep(Date.now())).toBe(0);
-    expect(files()).toHaveLength(5);
+    expect(files()).toHaveLength(6);
     expect(await store.get(orphanId)).toBeUndefined();
     const old = new Date(Date.now() - 2 * 3600 * 1000);
     for (const f of [
@@ -199,7 +228,7 @@ describe('file artifact store', () => {
     ])
       utimesSync(f, old, old);
     expect(await store.sweep(Date.now())).toBe(0);
-    expect(files()).toEqual([`${id.slice(0, 2)}/${id}.bin`, `${id.slice(0, 2)}/${id}.json`]);
+    expect(files()).toEqual([...handleFiles(id), blobOf(png)].sort());
   });
 
   it('sweeps an empty or missing root', async () => {

@@ -223,8 +223,9 @@ describe('a stack with a renderer and every component', () => {
     await stack.system.orchestrator.submit(job);
     const state = await finalState(job.id);
     expect(state.status).toBe('done');
-    // fetch-media stored the (same, content-addressed) picture for the renderer.
-    expect(state.outputs['fetch-media']).toEqual({ image: stored.id });
+    // fetch-media stored the same picture for the renderer (under an id of its own: ids are per put).
+    const fetchedId = (state.outputs['fetch-media'] as { image: string }).image;
+    expect((await stack.artifacts.get(fetchedId))?.bytes.equals(input)).toBe(true);
     const render = state.outputs.render as RenderOutput;
     expect(render.pipeline).toBe('img2img');
     expect(render.images).toHaveLength(1);

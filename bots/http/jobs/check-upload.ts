@@ -12,6 +12,8 @@ export interface CheckedUpload {
   contentType: string;
   width: number;
   height: number;
+  /** The artifact id the job names it by, given before it is stored. */
+  artifactId?: string;
 }
 
 export async function checkUpload(

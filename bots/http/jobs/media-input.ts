@@ -3,7 +3,7 @@
 // multipart file) that are checked here and stored as an artifact before the job is submitted.
 import { ValidationError } from '../../../core/errors.ts';
 import type { MediaRef } from '../../../core/job/references.ts';
-import { type ArtifactStore, artifactIdOf, isArtifactId } from '../../../queue/artifacts/artifact-store.ts';
+import { type ArtifactStore, isArtifactId, newArtifactId } from '../../../queue/artifacts/artifact-store.ts';
 import type { HttpLimits } from '../http-deps.ts';
 import { type CheckedUpload, checkUpload, uploadTooLarge } from './check-upload.ts';
 
@@ -40,7 +40,13 @@ async function fromDataUri(field: string, text: string, limits: HttpLimits): Pro
   const bytes = decodeBase64(payload);
   if (!bytes) throw invalid(field, 'has a data: URI whose content is not valid base64');
   const upload = await checkUpload(field, bytes, limits);
-  return { ref: { type: 'artifact', id: artifactIdOf(bytes) }, upload };
+  return named(upload);
+}
+
+/** An upload gets its artifact id now, so the job can name it before the bytes are stored on submit. */
+function named(upload: CheckedUpload): ResolvedMedia {
+  const id = newArtifactId();
+  return { ref: { type: 'artifact', id }, upload: { ...upload, artifactId: id } };
 }
 
 export async function resolveMediaInput(
@@ -51,8 +57,7 @@ export async function resolveMediaInput(
   if (input instanceof Blob) {
     if (input.size > deps.limits.maxUploadBytes) throw uploadTooLarge(field, deps.limits.maxUploadBytes);
     const bytes = Buffer.from(await input.arrayBuffer());
-    const upload = await checkUpload(field, bytes, deps.limits);
-    return { ref: { type: 'artifact', id: artifactIdOf(bytes) }, upload };
+    return named(await checkUpload(field, bytes, deps.limits));
   }
   if (typeof input === 'object') {
     const id = input.artifact;

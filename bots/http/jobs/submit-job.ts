@@ -109,7 +109,10 @@ export async function submitJob(s: ApiServices, caller: Caller, input: SubmitInp
     }
     if (caller.key) undo.push((await takeKeyAllowance(s.redis, s.keys, caller.key)).refund);
     for (const upload of input.uploads ?? []) {
-      await s.artifacts.put(upload.bytes, upload.contentType, { ttlMs: s.limits.uploadTtlMs });
+      await s.artifacts.put(upload.bytes, upload.contentType, {
+        ttlMs: s.limits.uploadTtlMs,
+        ...(upload.artifactId ? { id: upload.artifactId } : {}),
+      });
     }
     const submitted = await s.orchestrator.submit(job);
     return {

@@ -119,7 +119,8 @@ export function openApiDocument(config: Config): Json {
       },
       '/v1/artifacts/{id}': {
         get: {
-          summary: 'A stored picture (no key needed: the id is a content hash)',
+          summary:
+            'A stored picture (no key needed: the id is random per stored picture, known only to whoever was given it)',
           security: [],
           parameters: [idParam],
           responses: { '200': { description: 'The bytes' }, ...errors(404) },

@@ -1,5 +1,6 @@
-// GET /v1/artifacts/:id: a stored picture. Ids are content hashes (128 bits), so a link is its own
-// capability and the bytes behind an id never change: cached for good, no key needed.
+// GET /v1/artifacts/:id: a stored picture. Ids are random per put (128 bits), never derived from the
+// bytes, so a link is its own capability (no key needed, an owner's key works as well) and the bytes
+// behind an id never change: cached for good.
 import { Hono } from 'hono';
 import { isArtifactId } from '../../../queue/artifacts/artifact-store.ts';
 import type { ApiServices } from '../api-services.ts';

@@ -14,7 +14,7 @@ import { parseConfig } from '../../../core/config/config.ts';
 import { freePort } from '../../../queue/redis/free-port.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { startLocalServer } from '../../queue/media/local-server.ts';
-import { bodyOf, CALLBACK_SECRET, type Harness, startHarness } from './http-harness.ts';
+import { bodyOf, CALLBACK_SECRET, type Harness, type HarnessOptions, startHarness } from './http-harness.ts';
 
 const HOOK_SECRET = 'hook-secret-private-0123';
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,7 +22,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-async function harness(name: string, options: Parameters<typeof startHarness>[0]): Promise<Harness> {
+async function harness(name: string, options: Omit<HarnessOptions, 'name'>): Promise<Harness> {
   const h = await startHarness({ ...options, name });
   cleanups.push(() => h.close());
   return h;
