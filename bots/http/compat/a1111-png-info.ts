@@ -1,9 +1,9 @@
 // POST /sdapi/v1/png-info: the generation text a picture carries, as AUTOMATIC1111 answers it: `info`
 // the raw `parameters` text, `items` the picture's other text entries, `parameters` the text read into
 // fields. A picture without parameters gives empty ones, not an error.
+import sharp from 'sharp';
 import { z } from 'zod';
 import { ValidationError } from '../../../core/errors.ts';
-import { readPngText } from '../../../renderer/image/png-text.ts';
 import type { HttpLimits } from '../http-deps.ts';
 import { checkUpload, uploadTooLarge } from '../jobs/check-upload.ts';
 import { decodeBase64 } from '../jobs/media-input.ts';
@@ -35,8 +35,12 @@ function pictureBytes(image: string, limits: HttpLimits): Buffer {
 export async function a1111PngInfo(image: string, limits: HttpLimits): Promise<A1111PngInfo> {
   const bytes = pictureBytes(image, limits);
   const picture = await checkUpload('image', bytes, limits);
-  // JPEG and WebP keep A1111's text in EXIF, which our pictures never use: only PNG text is read.
-  const text = picture.contentType === 'image/png' ? readPngText(bytes) : {};
-  const { parameters: info = '', ...items } = text;
-  return { info, items: { ...items }, parameters: a1111InfotextFields(info) };
+  // JPEG and WebP keep A1111's text in EXIF, which our pictures never use: only PNG text is read
+  // (tEXt, zTXt and iTXt; a later entry with the same keyword wins, as in Pillow).
+  const comments =
+    picture.contentType === 'image/png' ? ((await sharp(bytes).metadata()).comments ?? []) : [];
+  const text = new Map(comments.map((c) => [c.keyword, c.text]));
+  const info = text.get('parameters') ?? '';
+  text.delete('parameters');
+  return { info, items: Object.fromEntries(text), parameters: a1111InfotextFields(info) };
 }

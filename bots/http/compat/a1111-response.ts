@@ -1,9 +1,10 @@
 // What AUTOMATIC1111's txt2img and img2img answer: base64 pictures, the request as understood
 // (`parameters`) and a JSON string `info` with the seeds and each picture's infotext.
+
+import sharp from 'sharp';
 import type { Job } from '../../../core/job/job.ts';
 import { formatA1111Parameters } from '../../../renderer/image/a1111-parameters.ts';
 import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
-import { readPngText } from '../../../renderer/image/png-text.ts';
 import type { ResultPicture } from '../jobs/result-pictures.ts';
 
 export interface A1111Answer {
@@ -16,18 +17,25 @@ function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-export function a1111Answer(
+/** The `parameters` text a PNG carries (PNG text chunks, as sharp reads them). */
+async function pngParameters(png: Buffer): Promise<string | undefined> {
+  const comments = (await sharp(png).metadata()).comments ?? [];
+  return comments.findLast((c) => c.keyword === 'parameters')?.text;
+}
+
+export async function a1111Answer(
   job: Job,
   pictures: readonly ResultPicture[],
   body: Record<string, unknown>,
   createdAtMs: number,
-): A1111Answer {
+): Promise<A1111Answer> {
   const p = job.params;
   const seeds = pictures.map((pic) => pic.seed);
   const img2img = job.kind !== 'imagine';
+  const stored = await Promise.all(pictures.map((pic) => pngParameters(pic.bytes)));
   const infotexts = pictures.map(
-    (pic) =>
-      readPngText(pic.bytes).parameters ??
+    (pic, i) =>
+      stored[i] ??
       formatA1111Parameters({
         prompt: p.prompt,
         negativePrompt: p.negativePrompt,

@@ -79,7 +79,7 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
         ? await resultPictures(s, state)
         : undefined;
   if (!pictures) throw failedJobError(state);
-  return c.json(a1111Answer(state.job, pictures, raw, state.createdAt));
+  return c.json(await a1111Answer(state.job, pictures, raw, state.createdAt));
 }
 
 export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
