@@ -77,9 +77,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AttachmentDetails, AttachmentStore } from './attachment-store.ts';
+import { ChangeWaiter } from './change-waiter.ts';
 import { CommandStore, GLOBAL } from './command-store.ts';
 import { Directory } from './directory.ts';
-import { DiscordError } from './discord-error.ts';
 import { Gateway, type GatewayFrame } from './gateway.ts';
 import {
   type BuiltInteraction,
@@ -94,9 +94,9 @@ import {
   submittedComponents,
 } from './interaction-builder.ts';
 import { Interactions } from './interactions.ts';
-import { InteractionSigner, type SignedHeaders } from './interactions-endpoint.ts';
+import { deliverToEndpoint, InteractionSigner, type SignedHeaders } from './interactions-endpoint.ts';
 import { apiMessage, MessageStore } from './message-store.ts';
-import { apiMember, guildCreate } from './payloads.ts';
+import { apiMember, guildCreate, readyPayload } from './payloads.ts';
 import { type RateLimitRule, RateLimits } from './rate-limits.ts';
 import { type CdnRequest, createRequestHandler } from './rest-server.ts';
 import type { RouteContext } from './routes.ts';
@@ -164,7 +164,7 @@ export class FakeDiscord {
   private readonly interactions: Interactions;
   private readonly rateLimits = new RateLimits();
   private readonly gateway: Gateway;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiter = new ChangeWaiter();
   private readonly signer = new InteractionSigner();
   private readonly ackDeadlineMs: number | null;
   private endpoint: string | null = null;
@@ -227,24 +227,7 @@ export class FakeDiscord {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       url: () => this.gatewayUrl,
-      ready: (session) => ({
-        v: 10,
-        user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 },
-        guilds: [...this.directory.guilds.keys()].map((id) => ({ id, unavailable: true })),
-        session_id: session.id,
-        session_type: 'normal',
-        resume_gateway_url: this.gatewayUrl,
-        shard: [0, 1],
-        application: { id: this.applicationId, flags: 0 },
-        private_channels: [],
-        presences: [],
-        relationships: [],
-        guild_join_requests: [],
-        geo_ordered_rtc_regions: [],
-        user_settings: {},
-        auth: {},
-        _trace: ['["fake-discord-gateway",{"micros":1}]'],
-      }),
+      ready: (session) => readyPayload(this.directory, this.applicationId, session.id, this.gatewayUrl),
       guildCreates: () => [...this.directory.guilds.values()].map((g) => guildCreate(this.directory, g)),
       onChange: () => this.changed(),
     });
@@ -460,35 +443,14 @@ export class FakeDiscord {
 
   private async deliver(url: string, built: BuiltInteraction): Promise<SentInteraction> {
     const interaction = this.interactions.register(built);
-    const answer = await this.signer.deliver(url, built.payload, this.ackDeadlineMs ?? 15_000);
-    const record: RecordedRequest = {
-      seq: this.requests.length + 1,
-      method: 'POST',
-      path: `/interactions/${built.id}/${built.token}/callback`,
-      route: '/interactions/:interaction/:token/callback',
-      params: { interaction: built.id, token: built.token },
-      query: {},
-      authorization: null,
-      contentType: answer.contentType,
-      body: answer.parsed.body,
-      files: answer.parsed.files,
-      status: answer.status,
-      response: undefined,
-      receivedAt: Date.now(),
-      interactionId: built.id,
-      viaEndpoint: true,
-    };
-    if (answer.status === 200) {
-      try {
-        const body = (answer.parsed.body ?? {}) as Record<string, unknown>;
-        record.response = this.interactions.callback(interaction, body, answer.parsed.files);
-      } catch (error) {
-        if (!(error instanceof DiscordError)) throw error;
-        record.status = error.status;
-        record.response = error.body();
-      }
-    }
-    this.requests.push(record);
+    const record = await deliverToEndpoint(
+      this.signer,
+      url,
+      built,
+      this.ackDeadlineMs ?? 15_000,
+      (body, files) => this.interactions.callback(interaction, body, files),
+    );
+    this.requests.push({ ...record, seq: this.requests.length + 1 });
     this.changed();
     return { id: built.id, token: built.token, payload: built.payload };
   }
@@ -538,34 +500,7 @@ export class FakeDiscord {
     timeoutMs = 10_000,
     what = 'a condition',
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch (error) {
-          done();
-          reject(error);
-          return;
-        }
-        if (value !== undefined && value !== null && value !== false) {
-          done();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const poll = setInterval(check, 25);
-      const done = () => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-      check();
-    });
+    return this.waiter.waitFor(probe, timeoutMs, what);
   }
 
   /** The first recorded REST request (already received or still to come) that matches. */
@@ -594,14 +529,14 @@ export class FakeDiscord {
   }
 
   async close(): Promise<void> {
-    for (const listener of this.listeners) this.listeners.delete(listener);
+    this.waiter.clear();
     await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private changed(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.waiter.notify();
   }
 }
 

@@ -3,7 +3,10 @@
 // (X-Signature-Ed25519 over timestamp + body, X-Signature-Timestamp), and the HTTP response is
 // the interaction's callback.
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { DiscordError } from './discord-error.ts';
 import { type ParsedBody, parseBuffer } from './http-body.ts';
+import type { BuiltInteraction } from './interaction-builder.ts';
+import type { RecordedRequest, UploadedFile } from './types.ts';
 
 export interface SignedHeaders {
   'x-signature-ed25519': string;
@@ -53,4 +56,43 @@ export class InteractionSigner {
     const raw = Buffer.from(await res.arrayBuffer());
     return { status: res.status, contentType, parsed: await parseBuffer(raw, contentType ?? '') };
   }
+}
+
+/**
+ * Delivers one interaction to the endpoint and records its HTTP response as the callback:
+ * `callback` applies it (and may refuse it with a DiscordError, recorded as Discord's answer).
+ */
+export async function deliverToEndpoint(
+  signer: InteractionSigner,
+  url: string,
+  built: BuiltInteraction,
+  timeoutMs: number,
+  callback: (body: Record<string, unknown>, files: UploadedFile[]) => unknown,
+): Promise<Omit<RecordedRequest, 'seq'>> {
+  const answer = await signer.deliver(url, built.payload, timeoutMs);
+  const record: Omit<RecordedRequest, 'seq'> = {
+    method: 'POST',
+    path: `/interactions/${built.id}/${built.token}/callback`,
+    route: '/interactions/:interaction/:token/callback',
+    params: { interaction: built.id, token: built.token },
+    query: {},
+    authorization: null,
+    contentType: answer.contentType,
+    body: answer.parsed.body,
+    files: answer.parsed.files,
+    status: answer.status,
+    response: undefined,
+    receivedAt: Date.now(),
+    interactionId: built.id,
+    viaEndpoint: true,
+  };
+  if (answer.status !== 200) return record;
+  try {
+    record.response = callback((answer.parsed.body ?? {}) as Record<string, unknown>, answer.parsed.files);
+  } catch (error) {
+    if (!(error instanceof DiscordError)) throw error;
+    record.status = error.status;
+    record.response = error.body();
+  }
+  return record;
 }

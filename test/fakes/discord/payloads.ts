@@ -126,3 +126,30 @@ export function guildCreate(directory: Directory, guild: Guild): Record<string, 
     soundboard_sounds: [],
   };
 }
+
+/** READY: the bot user, the guilds (unavailable until their GUILD_CREATE), the session. */
+export function readyPayload(
+  directory: Directory,
+  applicationId: string,
+  sessionId: string,
+  resumeUrl: string,
+): Record<string, unknown> {
+  return {
+    v: 10,
+    user: { ...directory.botUser, verified: true, mfa_enabled: false, flags: 0 },
+    guilds: [...directory.guilds.keys()].map((id) => ({ id, unavailable: true })),
+    session_id: sessionId,
+    session_type: 'normal',
+    resume_gateway_url: resumeUrl,
+    shard: [0, 1],
+    application: { id: applicationId, flags: 0 },
+    private_channels: [],
+    presences: [],
+    relationships: [],
+    guild_join_requests: [],
+    geo_ordered_rtc_regions: [],
+    user_settings: {},
+    auth: {},
+    _trace: ['["fake-discord-gateway",{"micros":1}]'],
+  };
+}
