@@ -9,6 +9,8 @@ export interface HttpKeys {
   hookReplay(hook: string, signature: string): string;
   /** The caller's latest AUTOMATIC1111 job, for /sdapi/v1/progress. */
   a1111Current(owner: string): string;
+  /** The caller's AUTOMATIC1111 checkpoint, chosen with POST /sdapi/v1/options. */
+  a1111Model(owner: string): string;
   /** The caller's chosen EasyAnimate model and edition. */
   easyAnimate(owner: string): string;
 }
@@ -23,6 +25,7 @@ export function httpKeys(keys: Keys): HttpKeys {
     keyDay: (name, day) => `${prefix}:http:day:${name}:${day}`,
     hookReplay: (hook, signature) => `${prefix}:http:replay:${hook}:${signature}`,
     a1111Current: (owner) => `${prefix}:http:a1111:${owner}`,
+    a1111Model: (owner) => `${prefix}:http:a1111-model:${owner}`,
     easyAnimate: (owner) => `${prefix}:http:easyanimate:${owner}`,
   };
 }

@@ -194,6 +194,10 @@ export function openApiDocument(config: Config): Json {
       },
       '/sdapi/v1/options': {
         get: { summary: 'AUTOMATIC1111 settings', responses: { '200': { description: 'options' } } },
+        post: {
+          summary: 'Choose your AUTOMATIC1111 checkpoint (sd_model_checkpoint); other settings are fixed',
+          responses: { '200': { description: 'null' }, ...errors(400) },
+        },
       },
       '/sdapi/v1/png-info': {
         post: {

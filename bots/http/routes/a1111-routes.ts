@@ -8,7 +8,7 @@ import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
 import type { ApiServices } from '../api-services.ts';
 import { interruptedPictures } from '../compat/a1111-interrupted.ts';
 import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';
-import { a1111Options } from '../compat/a1111-options.ts';
+import { a1111Options, readA1111OptionsChange } from '../compat/a1111-options.ts';
 import { A1111PngInfoSchema, a1111PngInfo } from '../compat/a1111-png-info.ts';
 import { a1111Progress } from '../compat/a1111-progress.ts';
 import {
@@ -32,6 +32,12 @@ import { submitJob } from '../jobs/submit-job.ts';
 import { modelsView } from './models-route.ts';
 
 const DAY_S = 24 * 3600;
+const CHOICE_TTL_S = 30 * DAY_S;
+
+/** The checkpoint the caller chose with POST /sdapi/v1/options, else the default model. */
+async function chosenModel(s: ApiServices, owner: string): Promise<string> {
+  return (await s.redis.get(s.keys.a1111Model(owner))) ?? s.config.defaultModel;
+}
 
 async function readObject(c: Context<HttpEnv>): Promise<Record<string, unknown>> {
   const raw = await readJson(c.req.raw);
@@ -51,6 +57,7 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
   const body = parsed.data as Parameters<typeof a1111Params>[0];
   const { params, problems } = a1111Params(body);
   if (problems.length > 0) throw new ValidationError(problems, 'invalid request');
+  params.model ??= await chosenModel(s, caller.owner);
   const inputs: Record<string, unknown> = {};
   const uploads: CheckedUpload[] = [];
   if (mode === 'img2img') {
@@ -109,7 +116,20 @@ export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
 
   app.get('/schedulers', (c) => c.json(A1111_SCHEDULERS));
   app.get('/upscalers', (c) => c.json(A1111_UPSCALERS));
-  app.get('/options', (c) => c.json(a1111Options(s.config.defaultModel)));
+  app.get('/options', async (c) => c.json(a1111Options(await chosenModel(s, c.get('caller').owner))));
+
+  app.post('/options', async (c) => {
+    const owner = c.get('caller').owner;
+    const { models } = await modelsView(s);
+    const change = readA1111OptionsChange(
+      await readObject(c),
+      models.map((m) => m.name),
+    );
+    if (change.problems.length > 0) throw new ValidationError(change.problems, 'invalid options');
+    if (change.model) await s.redis.set(s.keys.a1111Model(owner), change.model, 'EX', CHOICE_TTL_S);
+    // A1111 answers a settings change with null.
+    return c.json(null);
+  });
 
   app.post('/png-info', async (c) => {
     const parsed = A1111PngInfoSchema.safeParse(await readObject(c), { reportInput: true });

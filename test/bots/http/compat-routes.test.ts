@@ -70,6 +70,46 @@ describe('AUTOMATIC1111 routes', () => {
     ]);
   });
 
+  it('POST options chooses the caller’s checkpoint; other options are refused unless unchanged', async () => {
+    const chosen = await h.json('/sdapi/v1/options', {
+      sd_model_checkpoint: 'toy-inpaint',
+      sd_vae: 'Automatic',
+    });
+    expect(chosen.status).toBe(200);
+    expect(await bodyOf(chosen)).toBeNull();
+    expect((await bodyOf(h.fetch('/sdapi/v1/options'))).sd_model_checkpoint).toBe('toy-inpaint');
+    const res = await h.json('/sdapi/v1/txt2img', { prompt: 'a mill', steps: 2, width: 64, height: 64 });
+    const state = await h.stack.system.orchestrator.state(jobIdIn((await bodyOf(res)).error.message));
+    expect(state?.job.params.model).toBe('toy-inpaint');
+
+    const refused = await h.json('/sdapi/v1/options', {
+      sd_model_checkpoint: 'sd15.safetensors [abc]',
+      CLIP_stop_at_last_layers: 2,
+      img2img_fix_steps: true,
+    });
+    expect(refused.status).toBe(400);
+    const problems = (await bodyOf(refused)).error.problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'sd_model_checkpoint',
+        problem: expect.stringContaining('toy, toy-inpaint'),
+      }),
+      expect.objectContaining({
+        field: 'CLIP_stop_at_last_layers',
+        value: 2,
+        problem: expect.stringContaining('1'),
+      }),
+      expect.objectContaining({
+        field: 'img2img_fix_steps',
+        problem: expect.stringContaining('not an option'),
+      }),
+    ]);
+    // Nothing of a refused request is applied.
+    expect((await bodyOf(h.fetch('/sdapi/v1/options'))).sd_model_checkpoint).toBe('toy-inpaint');
+    await h.json('/sdapi/v1/options', { sd_model_checkpoint: 'toy' });
+    expect((await bodyOf(h.fetch('/sdapi/v1/options'))).sd_model_checkpoint).toBe('toy');
+  });
+
   it('png-info reads back the parameters our pictures carry, in A1111 shape', async () => {
     const infotext = formatA1111Parameters({
       prompt: 'a red circle, left',
