@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { discordServices, withGuildRules } from '../bots/discord/discord-services.ts';
+import { telegramServices } from '../bots/telegram/telegram-services.ts';
 import type { Config } from '../core/config/config.ts';
 import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
@@ -132,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   if (options.components !== false) {
     const discord = discordServices(config, system, log);
+    const telegram = telegramServices(config, system, log);
     const services: ComponentServices & { publicUrl?: string } = {
       artifacts,
       limits: config.limits,
@@ -139,9 +141,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       callbackSecret: config.callbackSecret,
       ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
-      repliers: { ...(discord && { discord: discord.replier }), ...options.services?.repliers },
+      repliers: {
+        ...(discord && { discord: discord.replier }),
+        ...(telegram && { telegram: telegram.replier }),
+        ...options.services?.repliers,
+      },
       mediaResolvers: {
         ...(discord && { discord: discord.mediaResolver }),
+        ...(telegram && { telegram: telegram.mediaResolver }),
         ...options.services?.mediaResolvers,
       },
       moderation: withGuildRules(options.services?.moderation, config),

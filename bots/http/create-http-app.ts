@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { OwnerSchema } from '../../core/job/references.ts';
 import { createBotContext } from '../discord/bot-context.ts';
 import { discordInteractionsRoute } from '../discord/interactions-route.ts';
+import { telegramWebhookRoute } from '../telegram/webhook-route.ts';
 import { apiServices } from './api-services.ts';
 import { ApiError } from './errors/api-error.ts';
 import { errorHandler } from './errors/error-handler.ts';
@@ -65,5 +66,7 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
     });
     app.route('/discord/interactions', discordInteractionsRoute(discord, discordKey));
   }
+  // Telegram's webhook mode: updates Telegram posts, with the secret token it was given.
+  if (deps.telegramWebhook) app.route(deps.telegramWebhook.path, telegramWebhookRoute(deps.telegramWebhook));
   return app;
 }

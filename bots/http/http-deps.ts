@@ -4,6 +4,7 @@ import type { Config } from '../../core/config/config.ts';
 import type { ArtifactStore } from '../../queue/artifacts/artifact-store.ts';
 import type { QueueSystem } from '../../queue/queue-system.ts';
 import type { WorkerRegistry } from '../../queue/workers/worker-registry.ts';
+import type { TelegramWebhook } from '../telegram/bot.ts';
 import type { ApiKeyRecord } from './auth/api-keys.ts';
 import type { HookConfig } from './inbound/hook-config.ts';
 
@@ -39,6 +40,8 @@ export interface HttpDeps {
   /** No keys: the API is open (and the server only listens on loopback). */
   apiKeys?: readonly ApiKeyRecord[];
   hooks?: readonly HookConfig[];
+  /** Telegram's webhook mode: the bot's update handler, served at its path. */
+  telegramWebhook?: TelegramWebhook;
   limits?: Partial<HttpLimits>;
   /** Tests and local development only: callback URLs may point at loopback and private addresses. */
   allowPrivateCallbacks?: boolean;

@@ -18,9 +18,31 @@ const DiscordDestination = z
   })
   .strict();
 
-export const HookDestinationSchema = z.discriminatedUnion('type', [CallbackDestination, DiscordDestination], {
-  error: 'must be {"type": "callback", "url": "https://..."} or {"type": "discord", "channelId": "..."}',
-});
+const TelegramDestination = z
+  .object({
+    type: z.literal('telegram'),
+    chatId: z.union([
+      z.number().int(),
+      z
+        .string()
+        .regex(
+          /^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/,
+          'must be a chat id (digits, groups start with -) or @channel',
+        ),
+    ]),
+    /** A topic of a forum group. */
+    threadId: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const HookDestinationSchema = z.discriminatedUnion(
+  'type',
+  [CallbackDestination, DiscordDestination, TelegramDestination],
+  {
+    error:
+      'must be {"type": "callback", "url": "https://..."}, {"type": "discord", "channelId": "..."} or {"type": "telegram", "chatId": ...}',
+  },
+);
 
 export type HookDestination = z.infer<typeof HookDestinationSchema>;
 
@@ -28,6 +50,7 @@ export type HookDestination = z.infer<typeof HookDestinationSchema>;
 export interface DestinationServer {
   callbackSecret?: string;
   discord?: { token?: string; applicationId?: string };
+  telegram?: { token?: string };
 }
 
 interface DestinationType<D> {
@@ -59,6 +82,16 @@ const DESTINATIONS: {
       server.discord?.token && server.discord.applicationId
         ? undefined
         : 'needs DISCORD_TOKEN and DISCORD_APPLICATION_ID to post into a Discord channel',
+  },
+  // The result is posted into the chat by the bot (the queue's Telegram replier).
+  telegram: {
+    origin: (d) => ({
+      surface: 'telegram',
+      chatId: typeof d.chatId === 'string' && /^-?\d+$/.test(d.chatId) ? Number(d.chatId) : d.chatId,
+      ...(d.threadId ? { threadId: d.threadId } : {}),
+    }),
+    needs: (server) =>
+      server.telegram?.token ? undefined : 'needs TELEGRAM_BOT_TOKEN to post into a Telegram chat',
   },
 };
 

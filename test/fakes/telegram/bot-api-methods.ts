@@ -88,11 +88,14 @@ function checkMarkup(markup: unknown): unknown {
 
 /** The message replied to, as Telegram embeds it (without its own reply). */
 function replyOf(state: FakeState, chat: FakeChat, params: Record<string, unknown>): FakeMessage | undefined {
-  const ref =
-    (params.reply_parameters as { message_id?: number } | undefined)?.message_id ??
-    params.reply_to_message_id;
+  const replyParameters = params.reply_parameters as
+    | { message_id?: number; allow_sending_without_reply?: boolean }
+    | undefined;
+  const ref = replyParameters?.message_id ?? params.reply_to_message_id;
   if (ref === undefined) return undefined;
   const found = state.chats.message(chat.id, Number(ref));
+  if (!found && (replyParameters?.allow_sending_without_reply || params.allow_sending_without_reply))
+    return undefined;
   if (!found) throw badRequest('message to be replied not found');
   const { reply_to_message: _, ...rest } = found;
   return rest as FakeMessage;

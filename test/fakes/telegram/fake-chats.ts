@@ -19,6 +19,9 @@ export type FakeMessage = Record<string, unknown> & {
   date: number;
   chat: FakeChat;
   from?: FakeUser;
+  text?: string;
+  caption?: string;
+  reply_to_message?: Record<string, unknown> & { message_id: number };
 };
 
 type MemberStatus = 'creator' | 'administrator' | 'member';

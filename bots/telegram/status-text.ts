@@ -1,0 +1,25 @@
+// The status message's text: progress (bar and step, or place in line and wait), an estimate of the
+// time left while rendering, and any notes about the request (e.g. a resized mask).
+import type { ProgressView } from '../shared/chat-jobs.ts';
+import { formatWait, progressText } from '../shared/progress-text.ts';
+
+export function statusText(view: ProgressView, notes: readonly string[], leftMs?: number): string {
+  const left = leftMs !== undefined && leftMs > 0 ? ` · ${formatWait(leftMs)} left` : '';
+  return [`⏳ ${progressText(view)}${left}`, ...notes.map((n) => `⚠ ${n}`)].join('\n');
+}
+
+/** Time left from the steps done so far, once two progress reports are in. */
+export class RenderClock {
+  private first?: { at: number; step: number };
+
+  leftMs(view: ProgressView, now = Date.now()): number | undefined {
+    if (view.step === undefined || view.total === undefined) return undefined;
+    if (!this.first) {
+      this.first = { at: now, step: view.step };
+      return undefined;
+    }
+    const done = view.step - this.first.step;
+    if (done <= 0) return undefined;
+    return ((now - this.first.at) / done) * (view.total - view.step);
+  }
+}
