@@ -532,4 +532,25 @@ describe('fake Discord driven by discord.js', () => {
     expect(() => fake.dispatch('TYPING_START', {})).toThrow(/no bot is connected/);
     expect(fake.faults).toEqual([]);
   });
+
+  test('a restarted bot identifies afresh and buttons on old messages still reach it', async () => {
+    const [message] = fake.messages(ART_CHANNEL).filter((m) => m.author.id === APP_ID && !m.ephemeral);
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: fake.restOptions });
+    client.on('interactionCreate', (interaction) => {
+      const handler = pending;
+      pending = null;
+      handler?.(interaction);
+    });
+    await client.login(TOKEN);
+    const handled = handleNext(async (interaction) => {
+      if (!interaction.isButton()) throw new Error('expected a button');
+      await interaction.deferUpdate();
+      await interaction.editReply({ content: 'edited after restart' });
+      return interaction.customId;
+    });
+    await fake.pressButton({ message: message.id, customId: 'edit:1', user: ANN });
+    expect(await handled).toBe('edit:1');
+    expect(fake.message(message.id).content).toBe('edited after restart');
+    expect(fake.gatewayFrames.filter((f) => f.op === 2)).toHaveLength(2);
+  });
 });
