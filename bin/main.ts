@@ -1,27 +1,38 @@
 // Entry point: `tsx bin/main.ts ROLE` where ROLE is api, renderer, discord, telegram or all.
-import { ValidationError } from '../core/index.ts';
 import { loadConfig } from './config-file.ts';
 import { ROLES, type Role, startRole } from './roles.ts';
+import { startFailure } from './start-failure.ts';
 
 /** How long a stop may take before the process exits regardless (a render step, closing Redis). */
 const STOP_DEADLINE_MS = 8000;
+/**
+ * One Ctrl-C can arrive more than once: the terminal signals the whole process group, and npm (or
+ * another launcher) forwards its own copy. A signal this soon after the first is that same keypress.
+ */
+const SAME_SIGNAL_MS = 1000;
 
 const role = (process.argv[2] ?? 'all') as Role;
 if (!ROLES.includes(role)) {
   console.error(`unknown role "${role}": use one of ${ROLES.join(', ')}`);
   process.exit(2);
 }
+/** Where the HTTP server was to listen, to tell a listen error in terms of HOST and PORT. */
+let listenAddress: { host: string; port: number } | undefined;
 try {
   const config = loadConfig();
+  listenAddress = config.http;
   const running = await startRole(role, config);
   let stopping = false;
+  let firstSignalAt = 0;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
+      if (Date.now() - firstSignalAt < SAME_SIGNAL_MS) return;
       console.error('second signal: exiting now');
       exitNow(signal);
       return;
     }
     stopping = true;
+    firstSignalAt = Date.now();
     console.log(`${signal}: stopping (send it again to exit at once)`);
     // A part that does not let go in time must not keep the process: exit anyway.
     const force = setTimeout(() => {
@@ -47,9 +58,8 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
-  if (err instanceof ValidationError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
+  const failure = startFailure(err, listenAddress);
+  console.error(failure.line);
+  if (failure.stack && process.env.LOG_LEVEL === 'debug') console.error(failure.stack);
+  process.exit(failure.exitCode);
 }

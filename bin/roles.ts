@@ -2,6 +2,7 @@
 import type { Config } from '../core/index.ts';
 import { ensureBuiltInModels } from '../models/built-in.ts';
 import { resolveRedis } from '../queue/redis/resolve-redis.ts';
+import { checkPortFree } from './check-port.ts';
 import { type Stack, startStack } from './stack.ts';
 
 export const ROLES = ['api', 'renderer', 'discord', 'telegram', 'all'] as const;
@@ -16,6 +17,9 @@ export interface Running {
 
 export async function startRole(role: Role, config: Config): Promise<Running> {
   const log = (line: string) => console.log(line);
+  const serves = role === 'api' || role === 'all';
+  // Before anything starts: a port in use is the user's to fix, and should be told at once.
+  if (serves) await checkPortFree(config.http.host, config.http.port);
   const redis = await resolveRedis(config);
   log(
     redis.embedded
@@ -34,7 +38,12 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
   const stoppers: (() => Promise<void>)[] = [];
   if (role === 'api' || role === 'all') {
     const { startHttpServer } = await import('../bots/http/server.ts');
-    const server = await startHttpServer(config, stack, log);
+    const server = await startHttpServer(config, stack, log).catch(async (err: unknown) => {
+      // A setting it refused (HOST without keys): let go of what started, so the process can exit.
+      await stack.close().catch(() => undefined);
+      await redis.stop().catch(() => undefined);
+      throw err;
+    });
     stoppers.push(async () => {
       await server.close();
       log('stopped: http');

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from './free-port.ts';
 import { probeRedis } from './probe.ts';
+import { stopWithParent } from './stop-with-parent.ts';
 
 export interface EmbeddedRedisOptions {
   /** The redis-server binary: a name looked up on PATH, or a path. */
@@ -145,7 +146,11 @@ function running(child: ChildProcess, port: number, dir: string, exited: Promise
   // A server we started must not outlive us, even when nobody calls stop().
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
+  const unwatch = stopWithParent(child.pid!);
+  void exited.then(() => {
+    process.off('exit', killOnExit);
+    unwatch();
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
