@@ -5,22 +5,17 @@ import path from 'node:path';
 import { alphasCumprod, betasFromConfig } from '../../renderer/schedulers/beta-schedule.ts';
 import { ConfigReader } from '../../renderer/schedulers/config-reader.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
-import { allScenes, drawScene, SCENE_SIZE } from './scenes.ts';
+import { backgroundLatents, colourLatents, DARK_RGB, BACKGROUND_SIZE } from './palette.ts';
+import { COLOUR_JITTER, INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
+import { basePrior, promptTable } from './prompt-prior.ts';
 import { SD15_SCHEDULER_CONFIG } from './sd15-config.ts';
 import { textEncoderGraph } from './text-encoder-graph.ts';
 import { BOS, buildTokenizerFiles, EOS } from './tokenizer-files.ts';
 import { unetGraph } from './unet-graph.ts';
 import { vaeDecoderGraph, vaeEncoderGraph } from './vae-graphs.ts';
-import { encodeScaled, SCALING_FACTOR } from './vae-map.ts';
+import { encodeScaledColour, SCALING_FACTOR } from './vae-map.ts';
 import { DEFAULT_VARIANT, type ModelVariant } from './variant.ts';
-import { knownWords, MEANINGS, POSITIONS } from './vocabulary.ts';
-
-/** Width of the token states; more than the meanings, as real encoders have room to spare. */
-export const TOY_WIDTH = 64;
-export const TOY_GAMMA = 80;
-/** How much each content word leans towards the centre position. */
-export const CENTRE_LEAN = 0.15;
-export const TOY_LAMBDA = 50;
+import { FEATURE, featureColumn, knownWords, SEPARATOR_MARKS } from './vocabulary.ts';
 
 export interface ToyBuildOptions {
   inpaint?: boolean;
@@ -37,29 +32,15 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
   const inpaint = options.inpaint ?? false;
   const words = knownWords();
   const tokenizer = buildTokenizerFiles([...words.keys()]);
-  const meaningRow = new Map(MEANINGS.map((m, i) => [m, i]));
   const vocabSize = Object.keys(tokenizer.vocab).length;
-  const table = new Float32Array(vocabSize * TOY_WIDTH);
-  const centre = meaningRow.get('centre')!;
-  for (const [word, id] of tokenizer.wordIds) {
-    const meaning = words.get(word)!;
-    table[id * TOY_WIDTH + meaningRow.get(meaning)!] = 1;
-    // A subject without a position word goes in the middle, as people expect; a position word
-    // (worth 1) still outweighs this lean of every other word.
-    if (!(POSITIONS as readonly string[]).includes(meaning)) table[id * TOY_WIDTH + centre] = CENTRE_LEAN;
+  // What each token says: its meaning's column, or the separator column for clause marks.
+  const features = new Float32Array(vocabSize * FEATURE.count);
+  for (const [word, id] of tokenizer.wordIds) features[id * FEATURE.count + featureColumn(words.get(word)!)] = 1;
+  for (const mark of SEPARATOR_MARKS) {
+    const id = tokenizer.vocab[`${mark}</w>`];
+    if (id === undefined) throw new Error(`toy tokenizer: no token for "${mark}"`);
+    features[id * FEATURE.count + FEATURE.separator] = 1;
   }
-
-  const scenes = allScenes();
-  const latentSize = SCENE_SIZE / 8;
-  const plane = 4 * latentSize * latentSize;
-  const latents = new Float32Array(scenes.length * plane);
-  const keys = new Float32Array(scenes.length * TOY_WIDTH);
-  scenes.forEach((scene, k) => {
-    latents.set(encodeScaled(drawScene(scene), SCENE_SIZE), k * plane);
-    for (const meaning of [scene.background, scene.shape, scene.colour, scene.position]) {
-      keys[k * TOY_WIDTH + meaningRow.get(meaning)!] = 1;
-    }
-  });
   const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', SD15_SCHEDULER_CONFIG)));
 
   mkdirSync(outDir, { recursive: true });
@@ -95,27 +76,26 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
   });
   for (const part of ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'])
     mkdirSync(path.join(outDir, part), { recursive: true });
-  writeModel(
-    textEncoderGraph(vocabSize, TOY_WIDTH, table, variant),
-    path.join(outDir, 'text_encoder', 'model.onnx'),
-  );
+  writeModel(textEncoderGraph(vocabSize, features, variant), path.join(outDir, 'text_encoder', 'model.onnx'));
   writeModel(
     unetGraph(
       {
-        latents,
-        count: scenes.length,
-        latentSize,
-        keys,
-        width: TOY_WIDTH,
+        backgrounds: backgroundLatents(),
+        backgroundSize: BACKGROUND_SIZE / 8,
+        colours: colourLatents(),
+        dark: encodeScaledColour(DARK_RGB),
         alphasCumprod: alphas,
-        gamma: TOY_GAMMA,
-        lambda: TOY_LAMBDA,
+        promptTable: promptTable(),
+        basePrior: basePrior(),
+        referenceLatent: REFERENCE_LATENT,
+        lambda: INPAINT_LAMBDA,
+        colourJitter: COLOUR_JITTER,
       },
       inpaint,
       variant,
     ),
     path.join(outDir, 'unet', 'model.onnx'),
-    variant.externalWeights ? { externalOver: 1 << 16, externalFile: 'weights.pb' } : {},
+    variant.externalWeights ? { externalOver: 1 << 14, externalFile: 'weights.pb' } : {},
   );
   writeJson(path.join(outDir, 'unet', 'config.json'), {
     in_channels: inpaint ? 9 : 4,

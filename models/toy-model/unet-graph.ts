@@ -1,124 +1,222 @@
-// The toy UNet: the Bayes-optimal noise prediction for data drawn from the K scene latents z_k,
-// with a prior from the prompt (see the design notes):
-//   abar    = alphas_cumprod[round(t)]
-//   logit_k = -||x - sqrt(abar) z_k||^2 / (2 (1 - abar)) + gamma <s, c_k>     (s = sum of token states)
-//   x0_hat  = sum_k softmax(logit)_k z_k,   eps = (x - sqrt(abar) x0_hat) / sqrt(1 - abar)
-// The inpaint variant reads [x, mask, masked_image_latents] and adds
-//   - lambda ||(1 - mask) (masked_image_latents - z_k)||^2, so the scene agrees with what is visible.
-// The squared distances are expanded (|x|^2 - 2<x,z> + |z|^2) so they are matrix products.
+// The toy UNet: the exact posterior-mean noise prediction for pictures drawn from the toy prior
+// (docs/toy-model.md). A picture is a background b and either one large object (single layout) or a
+// row of three slots j, each empty or holding an object; slot pieces cover disjoint columns, so
+//   ||x - sqrt(abar) z||^2 splits into a sum over slots, and for each layout and background
+//   p(b, layout | x) ∝ prior * prod_j sum_o exp(l_j(o, b)),  p(o_j | b, layout, x) ∝ exp(l_j(o, b)),
+//   l_j(o, b) = (sqrt(abar) <x, piece> - abar/2 ||piece||^2) / (1 - abar) + log-prior(o at j | prompt),
+//   x0_hat = sum over layouts, b, j, o of the posterior times the piece,  eps = (x - sqrt(abar) x0_hat) / sqrt(1 - abar).
+// Dot products and norms of pieces are expanded over the three maps of shape-maps-graph.ts, so the
+// cost grows with (slots x states x backgrounds) maps of the latent, not with the number of pictures.
+// The inpaint variant reads [x, mask, masked_image_latents] and adds -lambda ||(1 - mask)(masked - piece)||^2.
 import { GraphBuilder } from '../onnx-graph/graph-builder.ts';
+import { Ops } from './graph-ops.ts';
 import { floatInput, floatOutput } from './io-casts.ts';
+import { SINGLE_LAYOUT } from './prior.ts';
+import { PROMPT_INPUTS, PROMPT_OUTPUTS, SLOT_STATE_COLUMNS, STATES } from './prompt-prior.ts';
+import { shapeMaps } from './shape-maps-graph.ts';
+import { STATE, TOY_WIDTH } from './token-states.ts';
 import type { ModelVariant } from './variant.ts';
+import { BACKGROUNDS, COLOURS } from './vocabulary.ts';
 
 export interface UnetWeights {
-  /** Scene latents [K, 4, h, w], scaled latent space. */
-  latents: Float32Array;
-  count: number;
-  latentSize: number;
-  /** Scene keys [K, width]: the sum of each caption's meaning rows. */
-  keys: Float32Array;
-  width: number;
+  /** Background latents [backgrounds, 4, size, size], scaled latent space. */
+  backgrounds: Float32Array;
+  backgroundSize: number;
+  /** Object colours [colours, 4] and the dark of outlines and shadows [4], scaled latents. */
+  colours: Float32Array;
+  dark: number[];
   alphasCumprod: Float32Array;
-  gamma: number;
+  /** [PROMPT_INPUTS, PROMPT_OUTPUTS] and [SLOTS, STATES, 1, COLOURS], from prompt-prior.ts. */
+  promptTable: Float32Array;
+  basePrior: Float32Array;
+  /** The latent size the prompt table is stated for. */
+  referenceLatent: number;
   lambda: number;
+  /** Standard deviation of each object's colour around its palette colour, per latent channel. */
+  colourJitter: number;
 }
+
+const NB = BACKGROUNDS.length;
+const NC = COLOURS.length;
+const PIECES = 16; // slots x states
 
 export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVariant): GraphBuilder {
   const g = new GraphBuilder(inpaint ? 'toy_unet_inpaint' : 'toy_unet');
-  const K = w.count;
+  const o = new Ops(g);
   const channels = inpaint ? 9 : 4;
   const sample = floatInput(g, 'sample', ['batch', channels, 'height', 'width'], variant.float16);
   const tShape = variant.timestepShape === 'scalar' ? [] : variant.timestepShape === 'one' ? [1] : ['batch'];
   // Half-precision exports take the timestep in float16 too.
   const tType = variant.float16 && variant.timestepType === 'float32' ? 'float16' : variant.timestepType;
   const timestep = g.input('timestep', tType, tShape);
-  const hidden = floatInput(g, 'encoder_hidden_states', ['batch', 'sequence', w.width], variant.float16);
+  const hidden = floatInput(g, 'encoder_hidden_states', ['batch', 'sequence', TOY_WIDTH], variant.float16);
 
-  const slice = (from: number, to: number) =>
-    g.node('Slice', [sample, g.ints([from]), g.ints([to]), g.ints([1])]);
-  const x = inpaint ? slice(0, 4) : sample;
+  const x = inpaint ? o.slice(sample, 1, 0, 4) : sample;
+  const xShape = o.shape(x);
+  const size = o.slice(xShape, 0, 2, 4); // [h, w] int64
+  const dim = (i: number) => o.reshape(o.toFloat(o.slice(xShape, 0, i, i + 1)), []);
+  const h = dim(2);
+  const wd = dim(3);
+  const cells = o.mul(h, wd);
 
-  // abar and its square roots, shaped [rows, 1] to broadcast over the batch.
-  const tFloat = g.node('Cast', [timestep], { to: 1 });
-  const tIndex = g.node(
-    'Cast',
-    [g.node('Clip', [g.node('Round', [tFloat]), g.scalar(0), g.scalar(w.alphasCumprod.length - 1)])],
-    { to: 7 },
+  // abar for each row (or one for all), shaped to broadcast over [B, pieces, backgrounds, colours].
+  const tFloat = o.toFloat(timestep);
+  const tIndex = o.toInt(g.node('Clip', [g.node('Round', [tFloat]), o.c(0), o.c(w.alphasCumprod.length - 1)]));
+  const abar = o.reshape(o.gather(o.c(w.alphasCumprod), tIndex), [-1, 1, 1, 1]);
+  const sqrtAbar = o.sqrt(abar);
+  const oneMinus = o.sub(o.c(1), abar);
+
+  const maps = shapeMaps(o, h, wd);
+  // Backgrounds at the sample's size: [NB, 4, hw].
+  const bSize = w.backgroundSize;
+  const bgSized = g.node(
+    'Resize',
+    [
+      o.c(w.backgrounds, [NB, 4, bSize, bSize]),
+      '',
+      '',
+      o.concat([o.ints([NB, 4]), size], 0),
+    ],
+    { mode: 'linear', coordinate_transformation_mode: 'half_pixel' },
   );
-  const abarRaw = g.node(
-    'Gather',
-    [g.constant('float32', [w.alphasCumprod.length], w.alphasCumprod), tIndex],
-    { axis: 0 },
+  const bg = o.reshape(bgSized, [NB, 4, -1]);
+  const colours = o.c(w.colours, [NC, 4]);
+  const coloursT = o.transpose(colours, [1, 0]); // [4, NC]
+  const dark = o.c(w.dark, [4, 1]);
+  const darkNorm = w.dark.reduce((s, v) => s + v * v, 0);
+  const colourNorms = o.c(
+    COLOURS.map((_, c) => [0, 1, 2, 3].reduce((s, k) => s + w.colours[c * 4 + k] ** 2, 0)),
   );
-  const abar = g.node('Reshape', [abarRaw, g.ints([-1, 1])]);
-  const sqrtAbar = g.node('Sqrt', [abar]);
-  const oneMinus = g.node('Sub', [g.scalar(1), abar]);
+  const darkDotColour = o.c(COLOURS.map((_, c) => [0, 1, 2, 3].reduce((s, k) => s + w.colours[c * 4 + k] * w.dark[k], 0)));
+  const bgSquared = o.reduceSum(o.mul(bg, bg), [1]); // [NB, hw]
+  const bgDotDark = o.reshape(o.matmul(o.transpose(bg, [0, 2, 1]), dark), [NB, -1]); // [NB, hw]
+  const bgByCell = o.reshape(o.transpose(bg, [2, 0, 1]), [-1, NB * 4]); // [hw, NB*4]
+  const colours5 = o.reshape(coloursT, [4, NC]); // for [.., 1, 4] x [4, NC]
+  const colourRows = o.reshape(colours, [1, 1, 1, NC, 4]);
+  const darkRow = o.reshape(dark, [1, 1, 1, 1, 4]);
 
-  // Scene latents at the sample's size, flattened: [K, N].
-  const xShape = g.node('Shape', [x]);
-  const sizes = g.node(
-    'Concat',
-    [g.ints([K, 4]), g.node('Slice', [xShape, g.ints([2]), g.ints([4]), g.ints([0])])],
-    { axis: 0 },
-  );
-  const z = g.constant('float32', [K, 4, w.latentSize, w.latentSize], w.latents, 'scene_latents');
-  const zSized = g.node('Resize', [z, '', '', sizes], {
-    mode: 'linear',
-    coordinate_transformation_mode: 'half_pixel',
-  });
-  const zFlat = g.node('Reshape', [zSized, g.ints([K, -1])]);
-  const zT = g.node('Transpose', [zFlat], { perm: [1, 0] });
-  const zz = g.node('ReduceSum', [g.node('Mul', [zFlat, zFlat]), g.ints([1])], { keepdims: 0 });
+  /** Sums of y against each map: [B, 16, NB, 1] on backgrounds, [B, 16, 1, 1] on the dark, [B, 16, 4] under objects. */
+  const against = (y: string) => {
+    const yBg = o.reduceSum(o.mul(o.unsqueeze(y, [1]), bg), [2]); // [B, NB, hw]
+    const onMap = (m: string) => o.transpose(o.matmul(y, o.transpose(m, [1, 0])), [0, 2, 1]); // [B, 16, 4]
+    return {
+      background: o.unsqueeze(o.transpose(o.matmul(yBg, o.transpose(maps.background, [1, 0])), [0, 2, 1]), [3]),
+      dark: o.unsqueeze(o.matmul(onMap(maps.dark), dark), [3]),
+      object: onMap(maps.object),
+    };
+  };
+  /** Sums of map products, optionally weighted per cell by `weight` [B, 1, hw] (leading dim 1 or B). */
+  const pieceSums = (weight?: string) => {
+    const product = (a: string, b: string) => (weight ? o.mul(o.mul(a, b), weight) : o.mul(a, b));
+    const total = (m: string) => o.unsqueeze(o.reduceSum(m, [-1], true), [-1]); // [.., 16, 1, 1]
+    const bgObject = o.matmul(product(maps.background, maps.object), bgByCell); // [.., 16, NB*4]
+    return {
+      bgBg: o.unsqueeze(o.matmul(product(maps.background, maps.background), o.transpose(bgSquared, [1, 0])), [-1]),
+      bgDark: o.unsqueeze(o.matmul(product(maps.background, maps.dark), o.transpose(bgDotDark, [1, 0])), [-1]),
+      /** sum of object * background * B_b per channel: [.., 16, NB, 1, 4]. */
+      bgUnderObject: o.unsqueeze(o.reshape(bgObject, [-1, PIECES, NB, 4]), [3]),
+      darkDark: total(product(maps.dark, maps.dark)),
+      objectObject: total(product(maps.object, maps.object)),
+      darkObject: total(product(maps.dark, maps.object)),
+    };
+  };
+  /** <y, piece> with the palette colour: [B, 16, NB, NC]. */
+  const dotWith = (a: ReturnType<typeof against>) =>
+    o.sum(a.background, a.dark, o.unsqueeze(o.matmul(a.object, coloursT), [2]));
+  /** ||piece||^2 with the palette colour: [.., 16, NB, NC]. */
+  const normOf = (p: ReturnType<typeof pieceSums>) =>
+    o.sum(
+      p.bgBg,
+      o.mul(p.darkDark, o.c(darkNorm)),
+      o.mul(p.objectObject, colourNorms),
+      o.mul(
+        o.sum(p.bgDark, o.reshape(o.matmul(p.bgUnderObject, colours5), [-1, PIECES, NB, NC]), o.mul(p.darkObject, darkDotColour)),
+        o.c(2),
+      ),
+    );
+  /** Per channel, the sum of object * (y - piece at the palette colour): [B, 16, NB, NC, 4]. */
+  const residualUnderObject = (a: ReturnType<typeof against>, p: ReturnType<typeof pieceSums>, scale: string) => {
+    const pieceUnder = o.sum(
+      p.bgUnderObject,
+      o.mul(o.unsqueeze(p.darkObject, [-1]), darkRow),
+      o.mul(o.unsqueeze(p.objectObject, [-1]), colourRows),
+    ); // [.., 16, NB, NC, 4]
+    return o.sub(o.reshape(a.object, [0, PIECES, 1, 1, 4]), o.mul(pieceUnder, scale));
+  };
 
-  const xFlat = g.node('Reshape', [x, g.ints([0, -1])]);
-  const xx = g.node('ReduceSum', [g.node('Mul', [xFlat, xFlat]), g.ints([1])], { keepdims: 1 });
-  const xz = g.node('MatMul', [xFlat, zT]);
-  // ||x - sqrt(abar) z||^2 = |x|^2 - 2 sqrt(abar) <x, z> + abar |z|^2
-  const dist = g.node('Add', [
-    g.node('Sub', [xx, g.node('Mul', [g.node('Mul', [sqrtAbar, g.scalar(2)]), xz])]),
-    g.node('Mul', [abar, zz]),
-  ]);
-  let logit = g.node('Div', [g.node('Neg', [dist]), g.node('Mul', [oneMinus, g.scalar(2)])]);
-
-  const s = g.node('ReduceSum', [hidden, g.ints([1])], { keepdims: 0 });
-  const keysT = new Float32Array(w.width * K);
-  for (let k = 0; k < K; k++)
-    for (let d = 0; d < w.width; d++) keysT[d * K + k] = w.keys[k * w.width + d] * w.gamma;
-  // The data term grows with the latent's element count; early in a few-step run it would outvote the
-  // prompt and pick scenes by their brightness. The prior grows with it, so the prompt decides as
-  // firmly at 64x64 latents as at the scenes' own 32x32.
-  const elements = g.node('ReduceProd', [g.node('Slice', [xShape, g.ints([1]), g.ints([4]), g.ints([0])])], {
-    keepdims: 0,
-  });
-  const reference = 4 * w.latentSize * w.latentSize;
-  const sizeScale = g.node('Div', [g.node('Cast', [elements], { to: 1 }), g.scalar(reference)]);
-  const prior = g.node('Mul', [g.node('MatMul', [s, g.constant('float32', [w.width, K], keysT)]), sizeScale]);
-  logit = g.node('Add', [logit, prior]);
-
+  const flat = (v: string) => o.reshape(v, [0, 4, -1]);
+  const onX = against(flat(x));
+  const sums = pieceSums();
+  const scale5 = o.reshape(sqrtAbar, [-1, 1, 1, 1, 1]);
+  // The shared |x|^2 is left out: every picture covers every cell, so it cancels.
+  let logit = o.div(o.sub(o.mul(sqrtAbar, dotWith(onX)), o.mul(o.mul(abar, o.c(0.5)), normOf(sums))), oneMinus);
+  // Each object's colour is its palette colour plus a Gaussian jitter delta ~ N(0, tau^2 I): integrated
+  // out, it adds |eta|^2 / (2 Lambda) - 2 log(tau^2 Lambda) to the logit and moves the colour by eta / Lambda.
+  const abar5 = o.reshape(abar, [-1, 1, 1, 1, 1]);
+  const oneMinus5 = o.reshape(oneMinus, [-1, 1, 1, 1, 1]);
+  let precision = o.add(
+    o.c(1 / w.colourJitter ** 2),
+    o.div(o.mul(abar5, o.unsqueeze(sums.objectObject, [-1])), oneMinus5),
+  ); // [.., 16, 1, 1, 1]
+  let eta = o.div(o.mul(scale5, residualUnderObject(onX, sums, scale5)), oneMinus5); // [B, 16, NB, NC, 4]
   if (inpaint) {
-    const mask = slice(4, 5);
-    const masked = slice(5, 9);
-    const visible = g.node('Sub', [g.scalar(1), mask]);
-    // The mask covers all 4 channels: expand it, then flatten like the latents.
-    const visible4 = g.node('Concat', [visible, visible, visible, visible], { axis: 1 });
-    const vFlat = g.node('Reshape', [visible4, g.ints([0, -1])]);
-    const mFlat = g.node('Reshape', [masked, g.ints([0, -1])]);
-    const vm = g.node('Mul', [vFlat, mFlat]);
-    const mm = g.node('ReduceSum', [g.node('Mul', [vm, mFlat]), g.ints([1])], { keepdims: 1 });
-    const mz = g.node('MatMul', [vm, zT]);
-    const vzz = g.node('MatMul', [
-      vFlat,
-      g.node('Transpose', [g.node('Mul', [zFlat, zFlat])], { perm: [1, 0] }),
-    ]);
-    const penalty = g.node('Add', [g.node('Sub', [mm, g.node('Mul', [mz, g.scalar(2)])]), vzz]);
-    logit = g.node('Sub', [logit, g.node('Mul', [penalty, g.scalar(w.lambda)])]);
+    const visible = o.reshape(o.sub(o.c(1), o.slice(sample, 1, 4, 5)), [0, 1, -1]); // [B, 1, hw]
+    const masked = o.mul(flat(o.slice(sample, 1, 5, 9)), visible);
+    const onMasked = against(masked);
+    const seen = pieceSums(visible);
+    const agreement = o.sub(o.mul(dotWith(onMasked), o.c(2)), normOf(seen));
+    logit = o.add(logit, o.mul(agreement, o.c(w.lambda)));
+    const twoLambda = o.c(2 * w.lambda);
+    precision = o.add(precision, o.mul(o.unsqueeze(seen.objectObject, [-1]), twoLambda));
+    eta = o.add(eta, o.mul(residualUnderObject(onMasked, seen, o.c(1)), twoLambda));
   }
+  const jitterShift = o.div(eta, precision); // [B, 16, NB, NC, 4]
+  logit = o.add(
+    logit,
+    o.sub(
+      o.div(o.reduceSum(o.mul(eta, eta), [4]), o.mul(o.reshape(precision, [0, PIECES, 1, 1]), o.c(2))),
+      o.mul(o.log(o.mul(o.reshape(precision, [0, PIECES, 1, 1]), o.c(w.colourJitter ** 2))), o.c(2)),
+    ),
+  );
 
-  const p = g.node('Softmax', [logit], { axis: 1 });
-  const x0 = g.node('Reshape', [g.node('MatMul', [p, zFlat]), xShape]);
-  const sa4 = g.node('Reshape', [sqrtAbar, g.ints([-1, 1, 1, 1])]);
-  const s4 = g.node('Reshape', [g.node('Sqrt', [oneMinus]), g.ints([-1, 1, 1, 1])]);
-  const eps = g.node('Div', [g.node('Sub', [x, g.node('Mul', [sa4, x0])]), s4]);
+  // The prompt: summed token states, plus "stays empty" for each row slot, times the prompt table.
+  const said = o.reduceSum(hidden, [1]); // [B, width]
+  const named = [0, 1, 2].map((j) => o.slice(said, 1, STATE.slot(j), STATE.slot(j) + 1));
+  const anyNamed = o.min(o.sum(...named), o.c(1));
+  const stayEmpty = named.map((n) => o.sub(anyNamed, o.min(n, o.c(1))));
+  const promptIn = o.concat([said, ...stayEmpty], 1); // [B, PROMPT_INPUTS]
+  const sizeScale = o.div(cells, o.c(w.referenceLatent * w.referenceLatent));
+  const prompt = o.mul(o.matmul(promptIn, o.c(w.promptTable, [PROMPT_INPUTS, PROMPT_OUTPUTS])), sizeScale);
+  const slotPrompt = o.reshape(o.slice(prompt, 1, 0, SLOT_STATE_COLUMNS), [0, PIECES, 1, NC]);
+  const bgPrompt = o.reshape(o.slice(prompt, 1, SLOT_STATE_COLUMNS, PROMPT_OUTPUTS), [0, 1, NB]);
+  logit = o.sum(logit, slotPrompt, o.c(w.basePrior, [PIECES, 1, NC]));
+
+  // Posterior: per slot over (state, colour), then over (layout, background).
+  const perSlot = o.reshape(logit, [0, 4, STATES, NB, NC]);
+  const slotTotal = o.logSumExp(perSlot, [2, 4], true); // [B, 4, 1, NB, 1]
+  const slotPosterior = o.exp(o.sub(perSlot, slotTotal));
+  const totals = o.reshape(slotTotal, [0, 4, NB]);
+  const single = o.add(o.slice(totals, 1, 0, 1), o.c(Math.log(SINGLE_LAYOUT)));
+  const row = o.add(o.reduceSum(o.slice(totals, 1, 1, 4), [1], true), o.c(Math.log(1 - SINGLE_LAYOUT)));
+  const layout = o.reshape(o.softmax(o.reshape(o.add(o.concat([single, row], 1), bgPrompt), [0, -1]), 1), [0, 2, NB]);
+  const layoutOfSlot = o.gather(layout, o.ints([0, 1, 1, 1]), 1); // [B, 4, NB]
+  const weight = o.reshape(
+    o.mul(o.reshape(layoutOfSlot, [0, 4, 1, NB, 1]), slotPosterior),
+    [0, PIECES, NB, NC],
+  );
+
+  // x0_hat = sum of pieces times their posterior weight, map by map.
+  const bgWeight = o.reduceSum(weight, [3]); // [B, 16, NB]
+  const bgCover = o.matmul(o.transpose(bgWeight, [0, 2, 1]), maps.background); // [B, NB, hw]
+  const x0Bg = o.reduceSum(o.mul(o.unsqueeze(bgCover, [2]), bg), [1]); // [B, 4, hw]
+  const darkCover = o.matmul(o.unsqueeze(o.reduceSum(weight, [2, 3]), [1]), maps.dark); // [B, 1, hw]
+  const x0Dark = o.mul(darkCover, dark);
+  // Each piece's colour is its palette colour moved by the jitter's posterior mean.
+  const colourOf = o.add(colourRows, jitterShift); // [B, 16, NB, NC, 4]
+  const colourWeight = o.reduceSum(o.mul(o.unsqueeze(weight, [4]), colourOf), [2, 3]); // [B, 16, 4]
+  const x0Object = o.matmul(o.transpose(colourWeight, [0, 2, 1]), maps.object); // [B, 4, hw]
+  const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object), xShape);
+  const eps = o.div(o.sub(x, o.mul(sqrtAbar, x0)), o.sqrt(oneMinus));
   floatOutput(g, eps, 'out_sample', ['batch', 4, 'height', 'width'], variant.float16);
   return g;
 }

@@ -58,3 +58,9 @@ export function encodeScaled(rgb: Uint8Array, size: number): Float32Array {
   }
   return out;
 }
+
+/** Scaled latent of a flat colour (what encodeScaled gives for every block of it). */
+export function encodeScaledColour(rgb: readonly [number, number, number]): number[] {
+  const v = rgb.map((c) => c / 127.5 - 1);
+  return ENCODER_MAP.map((row) => SCALING_FACTOR * (row[0] * v[0] + row[1] * v[1] + row[2] * v[2]));
+}

@@ -1,0 +1,33 @@
+// The toy model's prior over pictures, as numbers: how likely each layout and slot state is before
+// the prompt, and how strongly each kind of prompt word moves it (see docs/toy-model.md).
+
+/** Share of pictures with one large object in the middle; the others are a row of three slots. */
+export const SINGLE_LAYOUT = 0.5;
+/** Chance that a slot of the row is empty; otherwise each of the 24 objects is equally likely. */
+export const EMPTY_SLOT = 1 / 3;
+
+/**
+ * Prompt weights (log-prior per unit of the prompt's summed token states), at 32x32 latents; they
+ * grow with the latent's size like the data term does, so the prompt decides as firmly at any size.
+ */
+export const PROMPT_WEIGHTS = {
+  /** A colour or shape said of a slot, for objects of that slot with that colour or shape. */
+  attribute: 96,
+  /** An object said of a slot makes that slot hold one; any object said makes unnamed slots empty. */
+  named: 96,
+  /** Every colour or shape said anywhere, for objects in every slot (what a negative prompt removes). */
+  anywhere: 3,
+  background: 96,
+} as const;
+
+/**
+ * Each object's colour is its palette colour plus a Gaussian jitter of this standard deviation per
+ * latent channel, so the posterior follows the picture smoothly as the noise fades.
+ */
+export const COLOUR_JITTER = 0.0001;
+
+/** How much the 9-channel inpaint UNet holds to the visible part of the picture, per latent value. */
+export const INPAINT_LAMBDA = 50;
+
+/** The latent size the prompt weights are stated for. */
+export const REFERENCE_LATENT = 32;
