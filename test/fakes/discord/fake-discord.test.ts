@@ -18,7 +18,9 @@ import {
   type Interaction,
   MessageFlags,
   ModalBuilder,
+  REST,
   type RESTPostAPIApplicationCommandsJSONBody,
+  Routes,
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
@@ -494,6 +496,21 @@ describe('fake Discord driven by discord.js', () => {
       if (!verify(null, signed, key, signature))
         return void res.writeHead(401).end('invalid request signature');
       const interaction = JSON.parse(body);
+      const prompt = interaction.data?.options?.[0]?.value;
+      if (prompt === 'deferred') {
+        // Defer in the response and edit at once: the edit reaches Discord while it is still
+        // reading the response (finished 100 ms later), and must still find the deferred message.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":');
+        new REST({ api: fake.restOptions.api })
+          .patch(Routes.webhookMessage(APP_ID, interaction.token, '@original'), {
+            body: { content: 'edited right away' },
+            auth: false,
+          })
+          .catch(() => undefined);
+        setTimeout(() => res.end('5}'), 100);
+        return;
+      }
       const answer =
         interaction.type === 1
           ? { type: 1 }
@@ -512,6 +529,20 @@ describe('fake Discord driven by discord.js', () => {
         { viaEndpoint: true, status: 200, body: { type: 4 } },
       ]);
       expect(fake.originalResponse(sent.id)?.content).toBe('hello ann');
+      const deferred = await fake.slashCommand({
+        name: 'imagine',
+        options: { prompt: 'deferred' },
+        user: ANN,
+      });
+      await fake.waitFor(
+        () => fake.originalResponse(deferred.id)?.content === 'edited right away',
+        5_000,
+        'the edit',
+      );
+      expect(fake.interactionResponses(deferred.id).map((r) => [r.method, r.status])).toEqual([
+        ['POST', 200],
+        ['PATCH', 200],
+      ]);
       // The same headers on a changed body do not verify.
       const headers = fake.signInteraction('{"type":1}');
       const tampered = await fetch(url, { method: 'POST', headers: { ...headers }, body: '{"type":2}' });

@@ -443,14 +443,24 @@ export class FakeDiscord {
 
   private async deliver(url: string, built: BuiltInteraction): Promise<SentInteraction> {
     const interaction = this.interactions.register(built);
-    const record = await deliverToEndpoint(
-      this.signer,
-      url,
-      built,
-      this.ackDeadlineMs ?? 15_000,
-      (body, files) => this.interactions.callback(interaction, body, files),
+    let applied = () => {};
+    this.interactions.expectEndpointResponse(
+      built.token,
+      new Promise<void>((resolve) => (applied = resolve)),
     );
-    this.requests.push({ ...record, seq: this.requests.length + 1 });
+    try {
+      const record = await deliverToEndpoint(
+        this.signer,
+        url,
+        built,
+        this.ackDeadlineMs ?? 15_000,
+        (body, files) => this.interactions.callback(interaction, body, files),
+      );
+      // Recorded before webhook calls that waited for it, so the record keeps Discord's order.
+      this.requests.push({ ...record, seq: this.requests.length + 1 });
+    } finally {
+      applied();
+    }
     this.changed();
     return { id: built.id, token: built.token, payload: built.payload };
   }

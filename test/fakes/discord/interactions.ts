@@ -217,6 +217,22 @@ export class Interactions {
     return message;
   }
 
+  /**
+   * In endpoint mode the callback is the HTTP response, which the bot may follow with webhook
+   * calls before the fake has read it; such calls wait for the response to be applied.
+   */
+  private readonly pendingResponses = new Map<string, Promise<void>>();
+
+  expectEndpointResponse(token: string, applied: Promise<void>): void {
+    this.pendingResponses.set(token, applied);
+    void applied.finally(() => this.pendingResponses.delete(token));
+  }
+
+  /** Resolves once a pending endpoint response for this token has been applied (at once if none). */
+  async responseApplied(token: string): Promise<void> {
+    await this.pendingResponses.get(token)?.catch(() => undefined);
+  }
+
   /** Whether a request URL's token belongs to an interaction (to tag recorded requests). */
   idForToken(token: string): string | undefined {
     return this.byToken.get(token)?.id;

@@ -64,7 +64,7 @@ async function handleRest(state: RestServerState, req: IncomingMessage, res: Ser
   const path = url.pathname.slice(API_PREFIX.length);
   const match = matchRoute(method, path);
   const record: RecordedRequest = {
-    seq: state.requests.length + 1,
+    seq: 0,
     method,
     path,
     route: match?.route.template ?? null,
@@ -86,7 +86,10 @@ async function handleRest(state: RestServerState, req: IncomingMessage, res: Ser
     record.body = parsed.body;
     record.files = parsed.files;
     const token = match?.params.token;
-    if (token) record.interactionId = state.context.interactions.idForToken(token);
+    if (token) {
+      record.interactionId = state.context.interactions.idForToken(token);
+      await state.context.interactions.responseApplied(token);
+    }
     const limited = state.rateLimits.check(method, path, record.route);
     if (!match) throw new DiscordError(404, 0, '404: Not Found');
     if (limited) {
@@ -111,6 +114,7 @@ async function handleRest(state: RestServerState, req: IncomingMessage, res: Ser
   }
   record.status = status;
   record.response = body;
+  record.seq = state.requests.length + 1;
   state.requests.push(record);
   send(res, status, body, headers);
   state.onChange();
