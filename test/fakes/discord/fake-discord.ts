@@ -30,7 +30,8 @@
  *     bot showed for that interaction: same custom id and layout, unnamed fields keep their value
  *   fake.submitModal({ customId, fields, user, message? })                 // or a modal by hand
  *   fake.messageContextMenu({ name: 'Inpaint', targetMessage: messageId, user })
- *   fake.postUserMessage({ channelId, author, content?, attachments? })    // a message to target
+ *   fake.postUserMessage({ channelId, author, content?, attachments?, dispatch? })  // a message to
+ *     use a context menu on; `dispatch: true` also sends MESSAGE_CREATE
  *   fake.addAttachment(bytes, filename, contentType) -> FakeAttachment { id, url, proxy_url, width, height, size, bytes }
  *   fake.dispatch('GUILD_MEMBER_ADD', data)                                  // any gateway event
  *   fake.addGuild / addChannel(guildId, { id, nsfw }) / addRole: change the world between steps.
@@ -58,7 +59,9 @@
  *   fake.waitFor(() => value|undefined, timeoutMs?, what?)    resolves when the probe returns
  *                                       something (re-checked on each request and every 25 ms)
  *   fake.waitForRequest(request => boolean, timeoutMs?)
+ *   fake.waitForGateway(timeoutMs?), fake.gatewayConnections   a bot identified and connected
  *   fake.cdnRequests, fake.gatewayFrames (IDENTIFY/RESUME/presence, tokens redacted), fake.faults
+ *   Requests to routes the fake does not know are recorded with `route: null` and answered 404.
  *
  * ## Faults to inject
  *
@@ -69,8 +72,12 @@
  * Discord's rules the fake enforces: Bot token on authorised routes (401), one callback per
  * interaction within `interactionAckDeadlineMs` (default 3000; 40060 / 10062), webhook calls
  * only after the callback, message and modal limits (50035 naming the field), empty messages
- * (50006), a follow-up to a still-loading deferred reply replaces it, and edits that keep
- * attachments only as the `attachments` array says.
+ * (50006), uploads over 10 MiB (40005), a follow-up to a still-loading deferred reply replaces
+ * it (follow-ups always return the message: `wait` is implied), and edits that keep attachments
+ * only as the `attachments` array says (old ones by id, new uploads by the n of `files[n]`).
+ *
+ * Destroy the discord.js client before `fake.close()`; a client left connected would keep
+ * trying to reconnect to the closed port.
  */
 
 import { randomBytes } from 'node:crypto';
