@@ -36,14 +36,21 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
     log,
   });
   const stoppers: (() => Promise<void>)[] = [];
-  if (role === 'api' || role === 'all') {
+  // Built before the HTTP server, which serves the Telegram webhook in webhook mode.
+  const telegram =
+    (role === 'telegram' || role === 'all') && config.telegram.token
+      ? (await import('../bots/telegram/start-telegram.ts')).createTelegramSurface({ config, stack, log })
+      : undefined;
+  if (role === 'api' || role === 'all' || telegram?.webhook) {
     const { startHttpServer } = await import('../bots/http/server.ts');
-    const server = await startHttpServer(config, stack, log).catch(async (err: unknown) => {
-      // A setting it refused (HOST without keys): let go of what started, so the process can exit.
-      await stack.close().catch(() => undefined);
-      await redis.stop().catch(() => undefined);
-      throw err;
-    });
+    const server = await startHttpServer(config, { ...stack, telegramWebhook: telegram?.webhook }, log).catch(
+      async (err: unknown) => {
+        // A setting it refused (HOST without keys): let go of what started, so the process can exit.
+        await stack.close().catch(() => undefined);
+        await redis.stop().catch(() => undefined);
+        throw err;
+      },
+    );
     stoppers.push(async () => {
       await server.close();
       log('stopped: http');
@@ -53,7 +60,7 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
     if (role !== surface && role !== 'all') continue;
     const token = surface === 'discord' ? config.discord.token : config.telegram.token;
     if (!token) {
-      log(`${surface}: no ${surface.toUpperCase()}_TOKEN set, not started`);
+      log(`${surface}: no ${surface === 'discord' ? 'DISCORD_TOKEN' : 'TELEGRAM_BOT_TOKEN'} set, not started`);
       continue;
     }
     if (surface === 'discord') {
@@ -65,7 +72,11 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
       });
       continue;
     }
-    log(`${surface}: this surface is not available yet`);
+    await telegram?.start();
+    stoppers.push(async () => {
+      await telegram?.stop();
+      log('stopped: telegram');
+    });
   }
   return {
     stack,
