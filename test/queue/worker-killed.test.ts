@@ -108,4 +108,20 @@ describe('a renderer killed mid-job', () => {
     expect(state.outputs.render).toEqual({ renderedBy: rescuer.pid });
     expect(await system.redis.get(`${prefix}:render-starts`)).toBe('2');
   }, 60_000);
+
+  it('is not handed on while its renderer keeps beating, however long the render takes', async () => {
+    const prefix = uniquePrefix('kill-live');
+    system = createQueueSystem({ redisUrl: TEST_REDIS_URL, prefix, flowFor: renderFlow });
+    const busy = await startWorkerProcess(prefix, 'hang', true);
+    await system.orchestrator.submit(testJob('discord:79'));
+    await waitFor(
+      async () => ((await system!.redis.get(`${prefix}:render-starts`)) === '1' ? true : undefined),
+      'the render to start',
+    );
+    await startWorkerProcess(prefix, 'finish', true);
+    // Longer than the pulse a stopped renderer is given (4 s), with a watch in both processes.
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await system.redis.get(`${prefix}:render-starts`)).toBe('1');
+    expect(busy.exitCode).toBeNull();
+  }, 60_000);
 });
