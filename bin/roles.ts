@@ -60,7 +60,9 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
     if (role !== surface && role !== 'all') continue;
     const token = surface === 'discord' ? config.discord.token : config.telegram.token;
     if (!token) {
-      log(`${surface}: no ${surface === 'discord' ? 'DISCORD_TOKEN' : 'TELEGRAM_BOT_TOKEN'} set, not started`);
+      log(
+        `${surface}: no ${surface === 'discord' ? 'DISCORD_TOKEN' : 'TELEGRAM_BOT_TOKEN'} set, not started`,
+      );
       continue;
     }
     if (surface === 'discord') {
