@@ -170,7 +170,7 @@ describe('buttons', () => {
   let firstJob: string;
 
   beforeAll(async () => {
-    first = (await imagine('a red circle on a blue sky --seed 77 --n 2')).result;
+    first = (await imagine('a red circle on a blue sky --seed 77 --n 4')).result;
     firstJob = jobIdOf(first);
   }, 60_000);
 
@@ -213,7 +213,7 @@ describe('buttons', () => {
     const state = await stateOf(jobIdOf(result));
     expect(state.job.kind).toBe('imagine');
     expect(state.job.params.prompt).toBe('a red circle on a blue sky');
-    expect(state.job.params.count).toBe(2);
+    expect(state.job.params.count).toBe(4);
     expect(state.job.params.seed).not.toBe(77);
   }, 60_000);
 
@@ -222,7 +222,7 @@ describe('buttons', () => {
     await waitFor(async () => h.fake.interaction(press.id).modal ?? undefined, 'the modal');
     const modal = JSON.stringify(h.fake.interaction(press.id).modal);
     expect(modal).toContain('a red circle on a blue sky --size 128x128');
-    expect(modal).toContain('--n 2');
+    expect(modal).toContain('--n 4');
     const submit = await h.fake.submitModal({
       fromInteraction: press.id,
       fields: { prompt: 'a yellow square on grass --seed 5' },
