@@ -271,4 +271,33 @@ describe('Discord rules in the fake', () => {
     fake.postUserMessage({ channelId: CHANNEL, author: ANN, content: 'hello bot', dispatch: true });
     expect(await created).toBe(`${ANN.id}:${CHANNEL}`);
   });
+  test('a modal laid out with labels is submitted in the same layout; prefilled values stay', async () => {
+    const shown = handleNext(async (i) => {
+      const interaction = slash(i);
+      await interaction.showModal({
+        custom_id: 'settings',
+        title: 'Your defaults',
+        components: [
+          { type: 18, label: 'Steps', component: { type: 4, custom_id: 'steps', style: 1, value: '20' } },
+          {
+            type: 18,
+            label: 'Negative',
+            component: { type: 4, custom_id: 'negative', style: 2, required: false },
+          },
+        ],
+      });
+    });
+    const opened = await fake.slashCommand({ name: 'try', user: ANN });
+    await shown;
+    const submitted = handleNext(async (i) => {
+      if (!i.isModalSubmit()) throw new Error('expected a modal submit');
+      await i.reply({ content: 'saved', flags: MessageFlags.Ephemeral });
+      return { steps: i.fields.getTextInputValue('steps'), negative: i.fields.getTextInputValue('negative') };
+    });
+    await fake.submitModal({ fromInteraction: opened.id, fields: { negative: 'blurry' } });
+    expect(await submitted).toEqual({ steps: '20', negative: 'blurry' });
+    await expect(fake.submitModal({ fromInteraction: opened.id, fields: { seed: '1' } })).rejects.toThrow(
+      /no field "seed"/,
+    );
+  });
 });
