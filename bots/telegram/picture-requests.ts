@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { ValidationError } from '../../core/errors.ts';
 import { sizeForRatio } from '../../core/flags/aspect.ts';
+import type { Inputs } from '../../core/job/references.ts';
 import { userMessage } from '../shared/chat-jobs.ts';
 import { fitMask, looksLikeMask, maskFromScribble } from '../shared/masks.ts';
 import { ask, chatScope, userScope } from './ask.ts';
@@ -27,22 +28,53 @@ async function sizeLike(deps: TelegramBotDeps, place: ChatPlace, width?: number,
   return Math.min(size.width, size.height) >= deps.config.limits.minSide ? size : {};
 }
 
+/** The picture's size and type, or a ValidationError saying what to send. */
+async function readablePicture(bytes: Buffer, what: string) {
+  try {
+    const meta = await sharp(bytes).metadata();
+    return {
+      width: meta.autoOrient?.width ?? meta.width ?? 0,
+      height: meta.autoOrient?.height ?? meta.height ?? 0,
+      contentType: `image/${meta.format === 'jpeg' ? 'jpeg' : (meta.format ?? 'png')}`,
+    };
+  } catch {
+    throw new ValidationError([
+      { field: what, problem: 'is not a picture we can read: send a PNG, JPEG or WebP' },
+    ]);
+  }
+}
+
 function checkSize(deps: TelegramBotDeps, picture: IncomingPicture, what: string): void {
   const max = deps.config.telegram.maxDownloadBytes;
   if (picture.size !== undefined && picture.size > max) throw tooLargeToDownload(what, max, picture.size);
 }
 
 export async function remix(deps: TelegramBotDeps, place: ChatPlace, picture: IncomingPicture, text: string) {
+  let image: Inputs['image'] = { type: 'platform', platform: 'telegram', fileId: picture.fileId };
+  let { width, height } = picture;
   try {
     checkSize(deps, picture, 'picture');
+    // A file's size in pixels is only known from its bytes: it is brought in here, a photo by the queue.
+    if (width === undefined || height === undefined) {
+      const bytes = await downloadTelegramFile(deps.api, deps.config.telegram, picture.fileId, {
+        what: 'picture',
+        knownSize: picture.size,
+      });
+      const meta = await readablePicture(bytes, 'picture');
+      ({ width, height } = meta);
+      image = {
+        type: 'artifact',
+        id: (await deps.artifacts.put(bytes, meta.contentType, { ttlMs: INPUT_TTL_MS })).id,
+      };
+    }
   } catch (err) {
     return answer(deps, place, `❌ ${userMessage(err, deps.log)}`);
   }
   await ask(deps, place, {
     kind: 'remix',
     text,
-    options: await sizeLike(deps, place, picture.width, picture.height),
-    inputs: { image: { type: 'platform', platform: 'telegram', fileId: picture.fileId } },
+    options: await sizeLike(deps, place, width, height),
+    inputs: { image },
   });
 }
 
@@ -91,15 +123,7 @@ export async function inpaint(
       downloadTelegramFile(deps.api, tg, image.fileId, { what: 'picture', knownSize: image.size }),
       downloadTelegramFile(deps.api, tg, second.fileId, { what: 'mask', knownSize: second.size }),
     ]);
-    const meta = await sharp(imageBytes)
-      .metadata()
-      .catch(() => {
-        throw new ValidationError([
-          { field: 'picture', problem: 'is not a picture we can read: send a PNG, JPEG or WebP' },
-        ]);
-      });
-    const width = meta.autoOrient?.width ?? meta.width ?? 0;
-    const height = meta.autoOrient?.height ?? meta.height ?? 0;
+    const { width, height, contentType } = await readablePicture(imageBytes, 'picture');
     const mask = await maskFor(imageBytes, secondBytes, width, height).catch((err) => {
       if (err instanceof ValidationError) throw err;
       throw new ValidationError([
@@ -107,9 +131,7 @@ export async function inpaint(
       ]);
     });
     const [storedImage, storedMask] = await Promise.all([
-      deps.artifacts.put(imageBytes, `image/${meta.format === 'jpeg' ? 'jpeg' : (meta.format ?? 'png')}`, {
-        ttlMs: INPUT_TTL_MS,
-      }),
+      deps.artifacts.put(imageBytes, contentType, { ttlMs: INPUT_TTL_MS }),
       deps.artifacts.put(mask.png, 'image/png', { ttlMs: INPUT_TTL_MS }),
     ]);
     prepared = { image: storedImage.id, mask: storedMask.id, notes: mask.notes, width, height };

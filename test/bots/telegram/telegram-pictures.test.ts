@@ -130,6 +130,25 @@ describe('pictures sent to the Telegram bot', () => {
     await expectRedOnlyInside(result.bytes, png, 10);
   });
 
+  it('a picture sent as a file with a caption is remixed at its own aspect ratio', async () => {
+    const { fake } = h;
+    const flo = fake.user(3010, 'Flo');
+    const chat = fake.privateChat(flo);
+    const tall = await sharp({
+      create: { width: 96, height: 192, channels: 3, background: { r: 40, g: 90, b: 220 } },
+    })
+      .png()
+      .toBuffer();
+    await fake.sendDocument(chat, flo, tall, {
+      fileName: 'tall.png',
+      mimeType: 'image/png',
+      caption: 'a red circle --strength 0.95 --seed 9',
+    });
+    const result = await nextPhoto(fake, chat, 0);
+    expect([result.rgb.width, result.rgb.height]).toEqual([88, 176]);
+    expect(share(result.rgb, isRed)).toBeGreaterThan(0.03);
+  });
+
   it('a mask of another size is resized to the picture, and the user is told', async () => {
     const { fake } = h;
     const fox = fake.user(3006, 'Fox');
