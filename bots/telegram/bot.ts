@@ -144,6 +144,16 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     await handlePress(deps, ctx.callbackQuery as Parameters<typeof handlePress>[1]);
   });
 
+  // Anything else in a private chat (a sticker, a voice note) is answered, not ignored.
+  telegraf.on('message', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    await answer(
+      deps,
+      messagePlace(ctx),
+      'send a prompt, a photo with a caption, or /help to see what I can do',
+    );
+  });
+
   const allowedUpdates = ['message', 'callback_query'] as const;
   let polling = false;
   const bot: TelegramBot = {

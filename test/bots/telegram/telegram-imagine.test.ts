@@ -3,6 +3,9 @@
 // regenerate, flood limits, /queue and /cancel, settings and chat policy, and who may use the bot.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobMessages } from '../../../bots/shared/job-messages.ts';
+import { stackKeyPrefix } from '../../../bots/shared/stack-key-prefix.ts';
+import { messageKey } from '../../../bots/telegram/message-key.ts';
 import { createTelegramSurface } from '../../../bots/telegram/start-telegram.ts';
 import { parseConfig } from '../../../core/config/config.ts';
 import { FakeBotApi } from '../../fakes/telegram/fake-bot-api.ts';
@@ -312,5 +315,77 @@ describe('settings and chat policy', () => {
       await bot.stop();
       await fake.close();
     }
+  });
+});
+
+describe('several pictures, restarts and other messages', () => {
+  it('--n 2 answers with one grid photo, a seed per picture, and buttons per picture', async () => {
+    const { fake } = h;
+    const kay = fake.user(1013, 'Kay');
+    const chat = fake.privateChat(kay);
+    await fake.sendText(chat, kay, '/imagine a red circle on a blue sky --n 2 --seed 40');
+    const grid = await nextPhoto(fake, chat, 0);
+    expect([grid.rgb.width, grid.rgb.height]).toEqual([256, 128]);
+    expect(grid.caption).toContain('seeds 40, 41');
+    expect(buttons(grid.message).map((b) => b.text)).toEqual([
+      '🔄 Reroll',
+      '📄 PNGs',
+      'V1',
+      'V2',
+      'U1',
+      'U2',
+    ]);
+    // V2 varies the second picture: the variation's job works on that picture.
+    await fake.pressButton(
+      chat,
+      kay,
+      fake.message(chat, grid.message.message_id)!,
+      buttonData(grid.message, /^V2$/),
+    );
+    const variation = await nextPhoto(fake, chat, 1, 'the variation of picture 2');
+    expect(variation.caption).toContain('strength 0.6');
+    const links = new JobMessages(h.stack.system.redis, stackKeyPrefix(h.stack.system));
+    const gridJob = await links.jobOf(messageKey(chat.id, grid.message.message_id));
+    const variationJob = await links.jobOf(messageKey(chat.id, variation.message.message_id));
+    const [parent, child] = await Promise.all([
+      h.stack.system.orchestrator.state(gridJob!),
+      h.stack.system.orchestrator.state(variationJob!),
+    ]);
+    expect(child?.job.kind).toBe('variation');
+    expect(child?.job.parent).toEqual({ jobId: gridJob, index: 1 });
+    const pictures = (parent?.outputs['encode-image'] as { images: { artifact: string }[] }).images;
+    expect(child?.job.inputs.image).toEqual({ type: 'artifact', id: pictures[1].artifact });
+  });
+
+  it('buttons and replies keep working after the bot restarts (the links are in Redis)', async () => {
+    const { fake } = h;
+    const lou = fake.user(1014, 'Lou');
+    const chat = fake.privateChat(lou);
+    await fake.sendText(chat, lou, '/imagine a red circle on a blue sky --seed 50');
+    const first = await nextPhoto(fake, chat, 0);
+    await h.bot.stop();
+    h.bot = createTelegramSurface({ config: h.config, stack: h.stack, log: (l) => h.logs.push(l) });
+    await h.bot.start();
+    await fake.sendText(chat, lou, 'a yellow square on a blue sky', { replyTo: first.message.message_id });
+    const second = await nextPhoto(fake, chat, 1, 'the regenerated photo after the restart');
+    expect(second.caption).toContain('prompt: a yellow square on a blue sky');
+    expect(second.caption).toContain('seed 50');
+    await fake.pressButton(
+      chat,
+      lou,
+      fake.message(chat, first.message.message_id)!,
+      buttonData(first.message, /Reroll/),
+    );
+    const third = await nextPhoto(fake, chat, 2, 'the reroll after the restart');
+    expect(third.caption).toContain('prompt: a red circle on a blue sky');
+  });
+
+  it('answers a sticker in a private chat with what it can do', async () => {
+    const { fake } = h;
+    const max = fake.user(1015, 'Max');
+    const chat = fake.privateChat(max);
+    const sticker = fake.state.chats.post(chat, max, { sticker: { file_id: 'S1', width: 512, height: 512 } });
+    await fake.inject({ message: sticker });
+    expect((await textIn(fake, chat, /^send a prompt/)).text).toContain('/help');
   });
 });

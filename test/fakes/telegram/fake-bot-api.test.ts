@@ -119,6 +119,41 @@ describe('the fake Telegram Bot API with telegraf', () => {
     expect(pressed).toEqual(['r:job-1:0']);
   });
 
+  it('records documents, videos and animations sent as multipart, each a file the bot can fetch again', async () => {
+    const telegram = new Telegram(fake.token, { apiRoot: fake.apiRoot });
+    const hana = fake.user(508, 'Hana');
+    const chat = fake.privateChat(hana);
+    const bytes = {
+      document: Buffer.from('full quality png bytes'),
+      video: Buffer.from('an mp4, as far as the fake cares'),
+      animation: Buffer.from('a gif'),
+    };
+    const doc = await telegram.sendDocument(
+      chat.id,
+      { source: bytes.document, filename: 'a.png' },
+      { caption: 'seed 1' },
+    );
+    const video = await telegram.sendVideo(chat.id, { source: bytes.video, filename: 'a.mp4' });
+    const animation = await telegram.sendAnimation(chat.id, { source: bytes.animation, filename: 'a.gif' });
+    expect(fake.callsOf('sendDocument').at(-1)!.files.document.bytes.equals(bytes.document)).toBe(true);
+    expect(fake.callsOf('sendVideo').at(-1)!.files.video.bytes.equals(bytes.video)).toBe(true);
+    expect(fake.callsOf('sendAnimation').at(-1)!.files.animation.bytes.equals(bytes.animation)).toBe(true);
+    expect(doc.document).toMatchObject({ file_name: 'a.png', file_size: bytes.document.length });
+    expect(fake.fileBytes(video.video.file_id)?.equals(bytes.video)).toBe(true);
+    expect(fake.fileBytes(animation.animation.file_id)?.equals(bytes.animation)).toBe(true);
+    // Telegram refuses uploads over its 50 MB limit.
+    const small = await FakeBotApi.start({ maxUploadBytes: 1024 });
+    try {
+      const client = new Telegram(small.token, { apiRoot: small.apiRoot });
+      const room = small.privateChat(hana);
+      await expect(
+        client.sendDocument(room.id, { source: Buffer.alloc(4096), filename: 'big.bin' }),
+      ).rejects.toThrow(/Request Entity Too Large/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('embeds the replied-to message and collects albums by media_group_id', async () => {
     const got: Message[] = [];
     await launch((b) => b.on('message', (ctx) => void got.push(ctx.message)));
