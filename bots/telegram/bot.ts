@@ -14,7 +14,7 @@ import { PictureMessages } from './picture-messages.ts';
 import { cancelCommand, queueCommand } from './queue-commands.ts';
 import { regenerate } from './regenerate.ts';
 import { settingsCommand } from './settings-command.ts';
-import { answer } from './start-job.ts';
+import { answer, replyTo } from './start-job.ts';
 
 export interface TelegramWebhook {
   /** Path on the HTTP server (from TELEGRAM_WEBHOOK_URL). */
@@ -87,8 +87,15 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   telegraf.use(async (ctx, next) => {
     const problem = accessProblem(tg, ctx.chat?.id, ctx.from?.id);
     if (!problem) return next();
-    if (ctx.callbackQuery) await deps.api.answerCbQuery(ctx.callbackQuery.id, problem, { show_alert: true });
-    else if (ctx.chat && ctx.message) await deps.api.sendMessage(ctx.chat.id, `⛔ ${problem}`);
+    if (ctx.callbackQuery) {
+      await deps.api.answerCbQuery(ctx.callbackQuery.id, problem, { show_alert: true });
+      return;
+    }
+    // In a group only what is meant for the bot is answered, so the chat is not flooded.
+    const message = ctx.message as AnyMessage | undefined;
+    const said = (message?.text ?? message?.caption ?? '').trim();
+    if (ctx.chat && message && (ctx.chat.type === 'private' || said.startsWith('/')))
+      await deps.api.sendMessage(ctx.chat.id, `⛔ ${problem}`, replyTo(placeOf(message, ctx.from?.id ?? 0)));
   });
 
   const messagePlace = (ctx: { message?: unknown; from?: { id: number } }) =>
