@@ -1,6 +1,7 @@
 // The final message of a job: the picture (a grid when there are several) as an attachment, an
 // embed with everything that reproduces it and what the server added, and the follow-up buttons.
 import type { APIEmbed, APIEmbedField } from 'discord.js';
+import sharp from 'sharp';
 import type { Job } from '../../../core/job/job.ts';
 import type { ArtifactStore } from '../../../queue/artifacts/artifact-store.ts';
 import type { Outcome } from '../../../queue/components/services.ts';
@@ -22,6 +23,7 @@ export function resultEmbed(
   outcome: Pictures,
   added: ChatRequest['added'],
   image: string,
+  size: { width: number; height: number } = job.params,
 ): APIEmbed {
   const p = job.params;
   const inline = (name: string, value: string): APIEmbedField => ({
@@ -34,7 +36,7 @@ export function resultEmbed(
     inline('Seed', seedsOf(outcome)),
     inline('Sampler', p.sampler),
     inline('Steps', String(p.steps)),
-    inline('Size', `${p.width}x${p.height}`),
+    inline('Size', `${size.width}x${size.height}`),
     inline('Model', p.model),
   ];
   if (job.kind === 'remix' || job.kind === 'variation' || job.kind === 'upscale' || job.kind === 'inpaint')
@@ -67,9 +69,13 @@ export async function resultMessage(
   const stored = await artifacts.get(artifactId);
   if (!stored) throw new Error(`result picture ${artifactId} of ${job.id} is missing`);
   const name = `${job.kind}-${job.params.seed}${several ? '-grid' : ''}.png`;
+  // The pictures' own size: an upscale is larger than the job's params say.
+  const first = several ? await artifacts.get(outcome.images[0]!.artifact) : stored;
+  const meta = first ? await sharp(first.bytes).metadata() : undefined;
+  const size = meta?.width && meta.height ? { width: meta.width, height: meta.height } : job.params;
   return {
     content: options.mention ? `<@${options.mention}>` : '',
-    embeds: [resultEmbed(job, outcome, options.added, name)],
+    embeds: [resultEmbed(job, outcome, options.added, name, size)],
     components: options.buttons ? resultButtons(job.id, outcome.images.length) : [],
     files: [{ name, data: stored.bytes, contentType: stored.contentType }],
   };

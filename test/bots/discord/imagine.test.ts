@@ -101,13 +101,14 @@ describe('/imagine', () => {
     await h.stack.system.queues.gpu.pause();
     const sent = await h.fake.slashCommand({
       name: 'imagine',
-      // Big and long enough that the render spans several 2 s edit slots.
       options: { prompt: 'a red circle on a blue sky --seed 4242 --steps 300 --size 512x512' },
       user: ANN,
       channelId: ART_CHANNEL,
     });
     try {
       await responseOf(h, sent.id, (m) => m.content.includes('in line'), 'a queue position edit');
+      // Let the edit slot pass, so the first progress event of the render is shown at once.
+      await new Promise((r) => setTimeout(r, 2100));
     } finally {
       await h.stack.system.queues.gpu.resume();
     }
@@ -174,16 +175,31 @@ describe('buttons', () => {
     firstJob = jobIdOf(first);
   }, 60_000);
 
-  it('carry the job id: V1 V2, U1 U2, reroll, edit, delete', () => {
-    const ids = JSON.stringify(first.components);
+  it('carry the job id: V1..V4, U1..U4, reroll, edit, delete, under a 2x2 grid of the four pictures', async () => {
+    const labels = JSON.stringify(first.components);
+    for (const label of ['"V1"', '"V4"', '"U1"', '"U4"', 'Reroll', 'Edit', 'Delete'])
+      expect(labels).toContain(label);
     for (const id of [
       `img:v:${firstJob}:0`,
-      `img:v:${firstJob}:1`,
-      `img:u:${firstJob}:1`,
+      `img:v:${firstJob}:3`,
+      `img:u:${firstJob}:3`,
       `img:r:${firstJob}:0`,
     ])
-      expect(ids).toContain(id);
-    expect(pngOf(first).filename).toContain('grid');
+      expect(labels).toContain(id);
+    const grid = pngOf(first);
+    expect(grid.filename).toContain('grid');
+    const meta = await sharp(grid.bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([256, 256]);
+    const rgb = await rgbOf(grid.bytes);
+    for (const [x0, y0] of [
+      [0, 0],
+      [128, 0],
+      [0, 128],
+      [128, 128],
+    ])
+      expect(share(rgb, isRed, { x0, y0, x1: x0 + 128, y1: y0 + 128 })).toBeGreaterThan(0.02);
+    expect(embedField(first, 'Seed')).toBe('77 (pictures: 77, 78, 79, 80)');
+    expect(embedField(first, 'Size')).toBe('128x128');
   });
 
   it('V1 makes a variation job of that picture, as a new message', async () => {
@@ -196,6 +212,18 @@ describe('buttons', () => {
     expect(state.job.params.strength).toBeCloseTo(0.6);
     expect(state.job.params.seed).not.toBe(77);
     expect(state.job.owner).toBe(`discord:${ANN.id}`);
+  }, 60_000);
+
+  it('U2 makes an upscale of that picture at twice the size', async () => {
+    const press = await h.fake.pressButton({ message: first.id, customId: `img:u:${firstJob}:1`, user: ANN });
+    const result = await responseOf(h, press.id, isResult, 'the upscale');
+    const state = await stateOf(jobIdOf(result));
+    expect(state.job.kind).toBe('upscale');
+    expect(state.job.parent).toEqual({ jobId: firstJob, index: 1 });
+    const meta = await sharp(pngOf(result).bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([256, 256]);
+    expect(embedField(result, 'Size')).toBe('256x256');
+    expect(share(await rgbOf(pngOf(result).bytes), isRed)).toBeGreaterThan(0.02);
   }, 60_000);
 
   it('refuses a press by someone else with an ephemeral "only the requester can do this"', async () => {
