@@ -46,7 +46,9 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const median = (name: string) => percentile(times[name], 50);
-console.log(`toy (this builder): median ${median('current').toFixed(1)} ms of ${runs} renders at 512x512, 20 steps`);
+console.log(
+  `toy (this builder): median ${median('current').toFixed(1)} ms of ${runs} renders at 512x512, 20 steps`,
+);
 if (baseline) {
   console.log(`toy (baseline ${baselineDir}): median ${median('baseline').toFixed(1)} ms`);
   console.log(`this / baseline = ${(median('current') / median('baseline')).toFixed(3)} (goal <= 1.5)`);

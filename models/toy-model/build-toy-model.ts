@@ -5,8 +5,8 @@ import path from 'node:path';
 import { alphasCumprod, betasFromConfig } from '../../renderer/schedulers/beta-schedule.ts';
 import { ConfigReader } from '../../renderer/schedulers/config-reader.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
-import { backgroundLatents, colourLatents, DARK_RGB, BACKGROUND_SIZE } from './palette.ts';
-import { COLOUR_JITTER, INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
+import { BACKGROUND_SIZE, backgroundLatents, colourLatents, DARK_RGB } from './palette.ts';
+import { INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
 import { basePrior, promptTable } from './prompt-prior.ts';
 import { SD15_SCHEDULER_CONFIG } from './sd15-config.ts';
 import { textEncoderGraph } from './text-encoder-graph.ts';
@@ -35,7 +35,8 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
   const vocabSize = Object.keys(tokenizer.vocab).length;
   // What each token says: its meaning's column, or the separator column for clause marks.
   const features = new Float32Array(vocabSize * FEATURE.count);
-  for (const [word, id] of tokenizer.wordIds) features[id * FEATURE.count + featureColumn(words.get(word)!)] = 1;
+  for (const [word, id] of tokenizer.wordIds)
+    features[id * FEATURE.count + featureColumn(words.get(word)!)] = 1;
   for (const mark of SEPARATOR_MARKS) {
     const id = tokenizer.vocab[`${mark}</w>`];
     if (id === undefined) throw new Error(`toy tokenizer: no token for "${mark}"`);
@@ -89,7 +90,6 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
         basePrior: basePrior(),
         referenceLatent: REFERENCE_LATENT,
         lambda: INPAINT_LAMBDA,
-        colourJitter: COLOUR_JITTER,
       },
       inpaint,
       variant,

@@ -1,8 +1,9 @@
 // What the toy model's pictures are made of: the colour of each object colour word, each
 // background drawn as a picture (a vertical gradient with texture), and the dark of outlines and
 // shadows, all as scaled latents through the linear toy VAE.
-import { BACKGROUNDS, type Background, COLOURS, type Colour } from './vocabulary.ts';
+
 import { encodeScaled, encodeScaledColour } from './vae-map.ts';
+import { BACKGROUNDS, type Background, COLOURS, type Colour } from './vocabulary.ts';
 
 export type Rgb = readonly [number, number, number];
 

@@ -20,12 +20,6 @@ export const PROMPT_WEIGHTS = {
   background: 96,
 } as const;
 
-/**
- * Each object's colour is its palette colour plus a Gaussian jitter of this standard deviation per
- * latent channel, so the posterior follows the picture smoothly as the noise fades.
- */
-export const COLOUR_JITTER = 0.0001;
-
 /** How much the 9-channel inpaint UNet holds to the visible part of the picture, per latent value. */
 export const INPAINT_LAMBDA = 50;
 

@@ -15,7 +15,8 @@ export const PROMPT_OUTPUTS = SLOT_STATE_COLUMNS + BACKGROUNDS.length;
 /** log 0, for states the prior does not have. */
 export const IMPOSSIBLE = -1e30;
 
-const column = (slot: number, state: number, colour: number) => (slot * STATES + state) * COLOURS.length + colour;
+const column = (slot: number, state: number, colour: number) =>
+  (slot * STATES + state) * COLOURS.length + colour;
 
 /** [PROMPT_INPUTS, PROMPT_OUTPUTS]: log-prior per unit of each input, at the reference latent size. */
 export function promptTable(): Float32Array {

@@ -19,7 +19,11 @@ import type { ModelVariant } from './variant.ts';
 import { BACKGROUNDS, COLOURS, FEATURE, POSITIONS, SHAPES } from './vocabulary.ts';
 
 /** `features` is [vocabSize, FEATURE.count]: what each token id says (see vocabulary.ts). */
-export function textEncoderGraph(vocabSize: number, features: Float32Array, variant: ModelVariant): GraphBuilder {
+export function textEncoderGraph(
+  vocabSize: number,
+  features: Float32Array,
+  variant: ModelVariant,
+): GraphBuilder {
   const g = new GraphBuilder('toy_text_encoder');
   const o = new Ops(g);
   const ids = g.input('input_ids', variant.inputIdsType, ['batch', 'sequence']);
@@ -47,7 +51,10 @@ export function textEncoderGraph(vocabSize: number, features: Float32Array, vari
   const contentIndex = o.cumsum(content, 1);
   const nextIsBackground = o.reduceMax(
     o.mul(
-      o.mul(o.eq(asCol(contentIndex), o.add(asRow(contentIndex), o.c(1))), asCol(o.mul(content, isBackground))),
+      o.mul(
+        o.eq(asCol(contentIndex), o.add(asRow(contentIndex), o.c(1))),
+        asCol(o.mul(content, isBackground)),
+      ),
       sameClause,
     ),
     [2],
@@ -107,10 +114,7 @@ export function textEncoderGraph(vocabSize: number, features: Float32Array, vari
   // Without any object word, a position word names an object of any kind in its slot.
   const noObject = o.sub(o.c(1), o.reduceMax(objectWord, [1], true)); // [B, 1]
   const named = o.c([1, ...new Array(SLOT_BLOCK - 1).fill(0)]);
-  const positionOnly = o.mul(
-    o.mul(o.unsqueeze(position, [3]), named),
-    o.unsqueeze(noObject, [2, 3]),
-  );
+  const positionOnly = o.mul(o.mul(o.unsqueeze(position, [3]), named), o.unsqueeze(noObject, [2, 3]));
   const slots = o.reshape(o.add(bound, positionOnly), [0, 0, 3 * SLOT_BLOCK]);
   const anywhere = o.concat([o.mul(colour, atToken(objectColour)), shape], 2);
   const used = o.concat([slots, background, anywhere], 2);

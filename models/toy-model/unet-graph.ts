@@ -32,8 +32,6 @@ export interface UnetWeights {
   /** The latent size the prompt table is stated for. */
   referenceLatent: number;
   lambda: number;
-  /** Standard deviation of each object's colour around its palette colour, per latent channel. */
-  colourJitter: number;
 }
 
 const NB = BACKGROUNDS.length;
@@ -61,7 +59,9 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
 
   // abar for each row (or one for all), shaped to broadcast over [B, pieces, backgrounds, colours].
   const tFloat = o.toFloat(timestep);
-  const tIndex = o.toInt(g.node('Clip', [g.node('Round', [tFloat]), o.c(0), o.c(w.alphasCumprod.length - 1)]));
+  const tIndex = o.toInt(
+    g.node('Clip', [g.node('Round', [tFloat]), o.c(0), o.c(w.alphasCumprod.length - 1)]),
+  );
   const abar = o.reshape(o.gather(o.c(w.alphasCumprod), tIndex), [-1, 1, 1, 1]);
   const sqrtAbar = o.sqrt(abar);
   const oneMinus = o.sub(o.c(1), abar);
@@ -71,12 +71,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const bSize = w.backgroundSize;
   const bgSized = g.node(
     'Resize',
-    [
-      o.c(w.backgrounds, [NB, 4, bSize, bSize]),
-      '',
-      '',
-      o.concat([o.ints([NB, 4]), size], 0),
-    ],
+    [o.c(w.backgrounds, [NB, 4, bSize, bSize]), '', '', o.concat([o.ints([NB, 4]), size], 0)],
     { mode: 'linear', coordinate_transformation_mode: 'half_pixel' },
   );
   const bg = o.reshape(bgSized, [NB, 4, -1]);
@@ -87,20 +82,23 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const colourNorms = o.c(
     COLOURS.map((_, c) => [0, 1, 2, 3].reduce((s, k) => s + w.colours[c * 4 + k] ** 2, 0)),
   );
-  const darkDotColour = o.c(COLOURS.map((_, c) => [0, 1, 2, 3].reduce((s, k) => s + w.colours[c * 4 + k] * w.dark[k], 0)));
+  const darkDotColour = o.c(
+    COLOURS.map((_, c) => [0, 1, 2, 3].reduce((s, k) => s + w.colours[c * 4 + k] * w.dark[k], 0)),
+  );
   const bgSquared = o.reduceSum(o.mul(bg, bg), [1]); // [NB, hw]
   const bgDotDark = o.reshape(o.matmul(o.transpose(bg, [0, 2, 1]), dark), [NB, -1]); // [NB, hw]
   const bgByCell = o.reshape(o.transpose(bg, [2, 0, 1]), [-1, NB * 4]); // [hw, NB*4]
   const colours5 = o.reshape(coloursT, [4, NC]); // for [.., 1, 4] x [4, NC]
-  const colourRows = o.reshape(colours, [1, 1, 1, NC, 4]);
-  const darkRow = o.reshape(dark, [1, 1, 1, 1, 4]);
 
   /** Sums of y against each map: [B, 16, NB, 1] on backgrounds, [B, 16, 1, 1] on the dark, [B, 16, 4] under objects. */
   const against = (y: string) => {
     const yBg = o.reduceSum(o.mul(o.unsqueeze(y, [1]), bg), [2]); // [B, NB, hw]
     const onMap = (m: string) => o.transpose(o.matmul(y, o.transpose(m, [1, 0])), [0, 2, 1]); // [B, 16, 4]
     return {
-      background: o.unsqueeze(o.transpose(o.matmul(yBg, o.transpose(maps.background, [1, 0])), [0, 2, 1]), [3]),
+      background: o.unsqueeze(
+        o.transpose(o.matmul(yBg, o.transpose(maps.background, [1, 0])), [0, 2, 1]),
+        [3],
+      ),
       dark: o.unsqueeze(o.matmul(onMap(maps.dark), dark), [3]),
       object: onMap(maps.object),
     };
@@ -111,8 +109,14 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
     const total = (m: string) => o.unsqueeze(o.reduceSum(m, [-1], true), [-1]); // [.., 16, 1, 1]
     const bgObject = o.matmul(product(maps.background, maps.object), bgByCell); // [.., 16, NB*4]
     return {
-      bgBg: o.unsqueeze(o.matmul(product(maps.background, maps.background), o.transpose(bgSquared, [1, 0])), [-1]),
-      bgDark: o.unsqueeze(o.matmul(product(maps.background, maps.dark), o.transpose(bgDotDark, [1, 0])), [-1]),
+      bgBg: o.unsqueeze(
+        o.matmul(product(maps.background, maps.background), o.transpose(bgSquared, [1, 0])),
+        [-1],
+      ),
+      bgDark: o.unsqueeze(
+        o.matmul(product(maps.background, maps.dark), o.transpose(bgDotDark, [1, 0])),
+        [-1],
+      ),
       /** sum of object * background * B_b per channel: [.., 16, NB, 1, 4]. */
       bgUnderObject: o.unsqueeze(o.reshape(bgObject, [-1, PIECES, NB, 4]), [3]),
       darkDark: total(product(maps.dark, maps.dark)),
@@ -130,35 +134,22 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
       o.mul(p.darkDark, o.c(darkNorm)),
       o.mul(p.objectObject, colourNorms),
       o.mul(
-        o.sum(p.bgDark, o.reshape(o.matmul(p.bgUnderObject, colours5), [-1, PIECES, NB, NC]), o.mul(p.darkObject, darkDotColour)),
+        o.sum(
+          p.bgDark,
+          o.reshape(o.matmul(p.bgUnderObject, colours5), [-1, PIECES, NB, NC]),
+          o.mul(p.darkObject, darkDotColour),
+        ),
         o.c(2),
       ),
     );
-  /** Per channel, the sum of object * (y - piece at the palette colour): [B, 16, NB, NC, 4]. */
-  const residualUnderObject = (a: ReturnType<typeof against>, p: ReturnType<typeof pieceSums>, scale: string) => {
-    const pieceUnder = o.sum(
-      p.bgUnderObject,
-      o.mul(o.unsqueeze(p.darkObject, [-1]), darkRow),
-      o.mul(o.unsqueeze(p.objectObject, [-1]), colourRows),
-    ); // [.., 16, NB, NC, 4]
-    return o.sub(o.reshape(a.object, [0, PIECES, 1, 1, 4]), o.mul(pieceUnder, scale));
-  };
-
   const flat = (v: string) => o.reshape(v, [0, 4, -1]);
   const onX = against(flat(x));
   const sums = pieceSums();
-  const scale5 = o.reshape(sqrtAbar, [-1, 1, 1, 1, 1]);
   // The shared |x|^2 is left out: every picture covers every cell, so it cancels.
-  let logit = o.div(o.sub(o.mul(sqrtAbar, dotWith(onX)), o.mul(o.mul(abar, o.c(0.5)), normOf(sums))), oneMinus);
-  // Each object's colour is its palette colour plus a Gaussian jitter delta ~ N(0, tau^2 I): integrated
-  // out, it adds |eta|^2 / (2 Lambda) - 2 log(tau^2 Lambda) to the logit and moves the colour by eta / Lambda.
-  const abar5 = o.reshape(abar, [-1, 1, 1, 1, 1]);
-  const oneMinus5 = o.reshape(oneMinus, [-1, 1, 1, 1, 1]);
-  let precision = o.add(
-    o.c(1 / w.colourJitter ** 2),
-    o.div(o.mul(abar5, o.unsqueeze(sums.objectObject, [-1])), oneMinus5),
-  ); // [.., 16, 1, 1, 1]
-  let eta = o.div(o.mul(scale5, residualUnderObject(onX, sums, scale5)), oneMinus5); // [B, 16, NB, NC, 4]
+  let logit = o.div(
+    o.sub(o.mul(sqrtAbar, dotWith(onX)), o.mul(o.mul(abar, o.c(0.5)), normOf(sums))),
+    oneMinus,
+  );
   if (inpaint) {
     const visible = o.reshape(o.sub(o.c(1), o.slice(sample, 1, 4, 5)), [0, 1, -1]); // [B, 1, hw]
     const masked = o.mul(flat(o.slice(sample, 1, 5, 9)), visible);
@@ -166,18 +157,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
     const seen = pieceSums(visible);
     const agreement = o.sub(o.mul(dotWith(onMasked), o.c(2)), normOf(seen));
     logit = o.add(logit, o.mul(agreement, o.c(w.lambda)));
-    const twoLambda = o.c(2 * w.lambda);
-    precision = o.add(precision, o.mul(o.unsqueeze(seen.objectObject, [-1]), twoLambda));
-    eta = o.add(eta, o.mul(residualUnderObject(onMasked, seen, o.c(1)), twoLambda));
   }
-  const jitterShift = o.div(eta, precision); // [B, 16, NB, NC, 4]
-  logit = o.add(
-    logit,
-    o.sub(
-      o.div(o.reduceSum(o.mul(eta, eta), [4]), o.mul(o.reshape(precision, [0, PIECES, 1, 1]), o.c(2))),
-      o.mul(o.log(o.mul(o.reshape(precision, [0, PIECES, 1, 1]), o.c(w.colourJitter ** 2))), o.c(2)),
-    ),
-  );
 
   // The prompt: summed token states, plus "stays empty" for each row slot, times the prompt table.
   const said = o.reduceSum(hidden, [1]); // [B, width]
@@ -198,12 +178,18 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const totals = o.reshape(slotTotal, [0, 4, NB]);
   const single = o.add(o.slice(totals, 1, 0, 1), o.c(Math.log(SINGLE_LAYOUT)));
   const row = o.add(o.reduceSum(o.slice(totals, 1, 1, 4), [1], true), o.c(Math.log(1 - SINGLE_LAYOUT)));
-  const layout = o.reshape(o.softmax(o.reshape(o.add(o.concat([single, row], 1), bgPrompt), [0, -1]), 1), [0, 2, NB]);
+  const layout = o.reshape(o.softmax(o.reshape(o.add(o.concat([single, row], 1), bgPrompt), [0, -1]), 1), [
+    0,
+    2,
+    NB,
+  ]);
   const layoutOfSlot = o.gather(layout, o.ints([0, 1, 1, 1]), 1); // [B, 4, NB]
-  const weight = o.reshape(
-    o.mul(o.reshape(layoutOfSlot, [0, 4, 1, NB, 1]), slotPosterior),
-    [0, PIECES, NB, NC],
-  );
+  const weight = o.reshape(o.mul(o.reshape(layoutOfSlot, [0, 4, 1, NB, 1]), slotPosterior), [
+    0,
+    PIECES,
+    NB,
+    NC,
+  ]);
 
   // x0_hat = sum of pieces times their posterior weight, map by map.
   const bgWeight = o.reduceSum(weight, [3]); // [B, 16, NB]
@@ -211,9 +197,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const x0Bg = o.reduceSum(o.mul(o.unsqueeze(bgCover, [2]), bg), [1]); // [B, 4, hw]
   const darkCover = o.matmul(o.unsqueeze(o.reduceSum(weight, [2, 3]), [1]), maps.dark); // [B, 1, hw]
   const x0Dark = o.mul(darkCover, dark);
-  // Each piece's colour is its palette colour moved by the jitter's posterior mean.
-  const colourOf = o.add(colourRows, jitterShift); // [B, 16, NB, NC, 4]
-  const colourWeight = o.reduceSum(o.mul(o.unsqueeze(weight, [4]), colourOf), [2, 3]); // [B, 16, 4]
+  const colourWeight = o.matmul(o.reduceSum(weight, [2]), colours); // [B, 16, 4]
   const x0Object = o.matmul(o.transpose(colourWeight, [0, 2, 1]), maps.object); // [B, 4, hw]
   const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object), xShape);
   const eps = o.div(o.sub(x, o.mul(sqrtAbar, x0)), o.sqrt(oneMinus));

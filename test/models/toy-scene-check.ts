@@ -9,7 +9,7 @@ import {
   type Colour,
   type Position,
 } from '../../models/toy-model/vocabulary.ts';
-import { pixel, type Rgb as Picture } from '../helpers/picture.ts';
+import { type Rgb as Picture, pixel } from '../helpers/picture.ts';
 
 export interface SceneSpec {
   background?: Background;
