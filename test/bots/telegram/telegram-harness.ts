@@ -67,7 +67,7 @@ export async function startTelegramHarness(options: TelegramHarnessOptions): Pro
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     TELEGRAM_ALBUM_WAIT_MS: '300',
-    TELEGRAM_EDIT_INTERVAL_MS: '200',
+    TELEGRAM_EDIT_INTERVAL_MS: '100',
     ...(options.webhook
       ? {
           TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/webhook`,

@@ -287,7 +287,6 @@ describe('settings and chat policy', () => {
   it('TELEGRAM_ALLOWED_USERS and TELEGRAM_ALLOWED_CHATS: anyone else is told, and nothing is queued', async () => {
     const fake = await FakeBotApi.start();
     const config = parseConfig({
-      ...process.env,
       DATA_DIR: h.config.dataDir,
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
