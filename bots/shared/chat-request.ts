@@ -59,7 +59,11 @@ export function buildChatRequest(input: ChatRequestInput): ChatRequest {
   const scope = input.scopeDefaults ?? {};
   const user = input.userDefaults ?? {};
   const defaults = layeredDefaults(input.config, scope, user);
-  const parsed = parsePrompt(input.text, { limits: input.config.limits, defaults });
+  const parsed = parsePrompt(input.text, {
+    limits: input.config.limits,
+    defaults,
+    video: input.kind === 'animate',
+  });
   if (NEEDS_PROMPT.includes(input.kind) && parsed.prompt.trim() === '') {
     throw new ValidationError([{ field: 'prompt', problem: 'is empty: describe what to draw' }]);
   }
