@@ -148,7 +148,16 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   });
 
   telegraf.on('callback_query', async (ctx) => {
-    await handlePress(deps, ctx.callbackQuery as Parameters<typeof handlePress>[1]);
+    try {
+      await handlePress(deps, ctx.callbackQuery as Parameters<typeof handlePress>[1]);
+    } catch (err) {
+      // The press is answered either way, or Telegram keeps showing its spinner.
+      // A press already answered gets the problem in the chat instead.
+      const text = userMessage(err, log);
+      await deps.api.answerCbQuery(ctx.callbackQuery.id, text, { show_alert: true }).catch(async () => {
+        if (ctx.chat) await deps.api.sendMessage(ctx.chat.id, `❌ ${text}`).catch(() => undefined);
+      });
+    }
   });
 
   // Anything else in a private chat (a sticker, a voice note) is answered, not ignored.
