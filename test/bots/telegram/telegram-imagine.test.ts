@@ -232,7 +232,9 @@ describe('the Telegram bot, asked for pictures', () => {
       () =>
         fake.callsOf('sendVideo').find(inChat(chat)) ??
         fake.callsOf('sendAnimation').find(inChat(chat)) ??
-        fake.history(chat).find((m) => typeof m.text === 'string' && m.text.startsWith('❌')),
+        fake
+          .history(chat)
+          .find((m) => typeof m.text === 'string' && m.text.startsWith('❌') && m.text !== '❌ failed'),
       'a video or an answer',
       60_000,
     );
