@@ -33,6 +33,10 @@ export function isCdnUrl(url: string, cdnBases: readonly string[]): boolean {
   });
 }
 
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
 export async function fetchAttachment(url: string, options: AttachmentFetchOptions): Promise<Buffer> {
   const field = options.field ?? 'image';
   if (!isCdnUrl(url, options.cdnBases)) {
@@ -64,7 +68,7 @@ export async function fetchAttachment(url: string, options: AttachmentFetchOptio
     if (total > maxBytes) {
       await res.body.cancel().catch(() => undefined);
       throw new ValidationError([
-        { field, problem: `is larger than ${Math.round(maxBytes / 1024 / 1024)} MB: send a smaller picture` },
+        { field, problem: `is larger than ${sizeText(maxBytes)}: send a smaller picture` },
       ]);
     }
     chunks.push(chunk);

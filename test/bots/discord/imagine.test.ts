@@ -142,9 +142,34 @@ describe('/imagine', () => {
     // Far fewer edits than the renderer's 300 progress events.
     const events = await h.stack.system.events.read(jobIdOf(result));
     expect(events.filter((e) => e.event.type === 'progress').length).toBeGreaterThan(edits.length * 3);
-    // A preview picture was shown while rendering.
-    expect(result.revisions.some((r) => r.attachments.some((a) => a.filename === 'preview.jpg'))).toBe(true);
   }, 120_000);
+
+  it('takes typed options, with a flag in the prompt winning over its option', async () => {
+    const sent = await h.fake.slashCommand({
+      name: 'imagine',
+      options: {
+        prompt: 'a red circle --seed 6',
+        aspect: '2:1',
+        steps: 10,
+        seed: 5,
+        sampler: 'ddim',
+        negative: 'sea',
+      },
+      user: ANN,
+      channelId: ART_CHANNEL,
+    });
+    const result = await responseOf(h, sent.id, isResult, 'the result');
+    const state = await stateOf(jobIdOf(result));
+    expect(state.job.params).toMatchObject({
+      seed: 6,
+      width: 176,
+      height: 88,
+      steps: 10,
+      sampler: 'ddim',
+      negativePrompt: 'sea',
+    });
+    expect(embedField(result, 'Negative prompt')).toBe('sea');
+  }, 60_000);
 
   it('answers a bad flag with an ephemeral error that says what to change, and queues nothing', async () => {
     const sent = await h.fake.slashCommand({
