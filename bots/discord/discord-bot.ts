@@ -33,16 +33,20 @@ export async function startDiscordBot(deps: DiscordBotDeps): Promise<DiscordBot>
   const ctx = createBotContext({ ...deps, log });
   const applicationId = config.discord.applicationId ?? (await ctx.api.applicationId());
   if (config.discord.registerCommands) {
-    const result = await registerCommands({
-      api: ctx.api,
-      applicationId,
-      commands: commandDefinitions(config),
-      guildId: config.discord.devGuild,
-      memory: { redis: ctx.redis, keyPrefix: ctx.keyPrefix },
-    });
-    log(
-      `discord: commands ${result}${config.discord.devGuild ? ` in guild ${config.discord.devGuild}` : ' globally'}`,
-    );
+    const where = config.discord.devGuild ? ` in guild ${config.discord.devGuild}` : ' globally';
+    try {
+      const result = await registerCommands({
+        api: ctx.api,
+        applicationId,
+        commands: commandDefinitions(config),
+        guildId: config.discord.devGuild,
+        memory: { redis: ctx.redis, keyPrefix: ctx.keyPrefix },
+      });
+      log(`discord: commands ${result}${where}`);
+    } catch (err) {
+      // The commands registered before still work; the next start tries again.
+      log(`discord: could not register the commands${where}: ${(err as Error).message}`);
+    }
   }
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.discord.apiBase } });
   const pending = new Set<Promise<void>>();

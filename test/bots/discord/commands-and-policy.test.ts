@@ -114,6 +114,13 @@ describe('commands', () => {
     expect(h.fake.cdnRequests.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('/remix with a typed address fetches it through the SSRF guard: a private address fails the job, saying why', async () => {
+    const sent = await command('remix', { image_url: 'http://127.0.0.1:9/picture.png', prompt: 'a red circle' });
+    const failed = await responseOf(h, sent.id, (m) => m.content.startsWith('❌'), 'the failure edit');
+    expect(failed.content).toMatch(/image/);
+    expect(failed.content).toMatch(/private|loopback|not allowed|public/i);
+  }, 60_000);
+
   it('/queue lists the user’s jobs with their place in line, /cancel cancels one and its message says so', async () => {
     await h.stack.system.queues.gpu.pause();
     try {
