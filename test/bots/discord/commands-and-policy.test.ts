@@ -115,7 +115,10 @@ describe('commands', () => {
   }, 60_000);
 
   it('/remix with a typed address fetches it through the SSRF guard: a private address fails the job, saying why', async () => {
-    const sent = await command('remix', { image_url: 'http://127.0.0.1:9/picture.png', prompt: 'a red circle' });
+    const sent = await command('remix', {
+      image_url: 'http://127.0.0.1:9/picture.png',
+      prompt: 'a red circle',
+    });
     const failed = await responseOf(h, sent.id, (m) => m.content.startsWith('❌'), 'the failure edit');
     expect(failed.content).toMatch(/image/);
     expect(failed.content).toMatch(/private|loopback|not allowed|public/i);
