@@ -9,6 +9,22 @@ export const SAMPLERS = [
   'dpmpp_2m_karras',
   'lms',
   'lcm',
+  'unipc',
+  'unipc_karras',
+  'heun',
+  'heun_karras',
+  'dpm2',
+  'dpm2_karras',
+  'dpm2_a',
+  'dpm2_a_karras',
+  'deis',
+  'deis_karras',
+  'dpmpp_2s',
+  'dpmpp_2s_karras',
+  'dpmpp_2m_sde',
+  'dpmpp_2m_sde_karras',
+  'dpmpp_3m_sde',
+  'dpmpp_3m_sde_karras',
 ] as const;
 export type Sampler = (typeof SAMPLERS)[number];
 

@@ -11,6 +11,22 @@ export const A1111_SAMPLER_NAMES: Readonly<Record<Sampler, string>> = {
   dpmpp_2m_karras: 'DPM++ 2M Karras',
   lms: 'LMS',
   lcm: 'LCM',
+  unipc: 'UniPC',
+  unipc_karras: 'UniPC Karras',
+  heun: 'Heun',
+  heun_karras: 'Heun Karras',
+  dpm2: 'DPM2',
+  dpm2_karras: 'DPM2 Karras',
+  dpm2_a: 'DPM2 a',
+  dpm2_a_karras: 'DPM2 a Karras',
+  deis: 'DEIS',
+  deis_karras: 'DEIS Karras',
+  dpmpp_2s: 'DPM++ 2S',
+  dpmpp_2s_karras: 'DPM++ 2S Karras',
+  dpmpp_2m_sde: 'DPM++ 2M SDE',
+  dpmpp_2m_sde_karras: 'DPM++ 2M SDE Karras',
+  dpmpp_3m_sde: 'DPM++ 3M SDE',
+  dpmpp_3m_sde_karras: 'DPM++ 3M SDE Karras',
 };
 
 /**

@@ -1,8 +1,10 @@
-// DPM-Solver (Lu et al. 2022) and DPM-Solver++ (Lu et al. 2022b) multistep: first- or second-order
-// exponential integrators in log-SNR (lambda) that reuse the previous step's model output. With
-// algorithm dpmsolver++ and order 2 this is the "DPM++ 2M" sampler (and "DPM++ 2M Karras" with Karras sigmas).
+// DPM-Solver (Lu et al. 2022) and DPM-Solver++ (Lu et al. 2022b) multistep: exponential integrators of
+// order 1-3 in log-SNR (lambda) that reuse the previous steps' model outputs. With algorithm dpmsolver++
+// and order 2 this is the "DPM++ 2M" sampler (and "DPM++ 2M Karras" with Karras sigmas); with
+// sde-dpmsolver++ it solves the SDE instead and adds fresh noise every step ("DPM++ 2M SDE", "3M SDE").
 import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
 import { ConfigReader } from './config-reader.ts';
+import { alphaSigma } from './lambda-space.ts';
 import { interpIndex, roundHalfEven } from './numpy-ranges.ts';
 import {
   alphaSpaceAddNoise,
@@ -10,10 +12,10 @@ import {
   PREDICTION_TYPES,
   type PredictionType,
 } from './prediction.ts';
-import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
 import { karrasSigmas, sigmaToTimestep, trainingSigmas } from './sigma-schedule.ts';
 import { sigmaIndexForNoising } from './sigma-space.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
+import { drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
 import { StepIndex } from './step-index.ts';
 import {
   checkStepCount,
@@ -24,13 +26,6 @@ import {
 
 /** Below this many steps the last steps drop to lower order, which keeps few-step runs stable. */
 const LOWER_ORDER_FINAL_BELOW = 15;
-
-/** alpha_t and sigma_t of the alpha-space latent x = alpha_t x0 + sigma_t noise for a sigma-space sigma. */
-function alphaSigma(sigma: number): { alpha: number; sigmaT: number; lambda: number } {
-  const alpha = 1 / Math.sqrt(sigma * sigma + 1);
-  const sigmaT = sigma * alpha;
-  return { alpha, sigmaT, lambda: Math.log(alpha) - Math.log(sigmaT) };
-}
 
 export class DPMSolverMultistepScheduler implements Scheduler {
   readonly className = 'DPMSolverMultistepScheduler';
@@ -46,9 +41,11 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   private readonly stepsOffset: number;
   private readonly spacing: TimestepSpacing;
   private readonly prediction: PredictionType;
-  private readonly solverOrder: 1 | 2;
-  /** dpmsolver++ solves for the clean sample x0; dpmsolver for the noise. */
+  private readonly solverOrder: 1 | 2 | 3;
+  /** dpmsolver++ and sde-dpmsolver++ solve for the clean sample x0; dpmsolver for the noise. */
   private readonly dataPrediction: boolean;
+  /** sde-dpmsolver++: the stochastic solver, which draws noise on every step. */
+  private readonly stochastic: boolean;
   private readonly heun: boolean;
   private readonly lowerOrderFinal: boolean;
   private readonly eulerAtFinal: boolean;
@@ -72,10 +69,15 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     this.numTrain = abar.length;
 
     const order = r.integer('solver_order', 2, 1);
-    if (order > 2) r.fail('solver_order', order, 'supported: 1, 2');
-    this.solverOrder = order as 1 | 2;
-    const algorithm = r.choice('algorithm_type', ['dpmsolver++', 'dpmsolver'], 'dpmsolver++');
-    this.dataPrediction = algorithm === 'dpmsolver++';
+    if (order > 3) r.fail('solver_order', order, 'supported: 1, 2, 3');
+    this.solverOrder = order as 1 | 2 | 3;
+    const algorithm = r.choice(
+      'algorithm_type',
+      ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++'],
+      'dpmsolver++',
+    );
+    this.dataPrediction = algorithm !== 'dpmsolver';
+    this.stochastic = algorithm === 'sde-dpmsolver++';
     this.heun = r.choice('solver_type', ['midpoint', 'heun'], 'midpoint') === 'heun';
     this.lowerOrderFinal = r.bool('lower_order_final', true);
     this.eulerAtFinal = r.bool('euler_at_final', false);
@@ -148,47 +150,60 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     return sample;
   }
 
-  step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
+  step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
     requireSchedule(this.className, this.timesteps);
     requireSameLength(this.className, sample, modelOutput, 'model output');
     const i = this.index.resolve(this.timesteps, t);
     const n = this.timesteps.length;
     const fewSteps = this.lowerOrderFinal && n < LOWER_ORDER_FINAL_BELOW;
     const firstOrderNow = i === n - 1 && (this.eulerAtFinal || fewSteps || this.finalSigmaZero);
-    const { original, noise } = alphaSpaceOriginal(
+    const secondOrderNow = i === n - 2 && fewSteps;
+    const converted = alphaSpaceOriginal(
       this.prediction,
       modelOutput,
       sample,
       1 / (this.sigmas[i] * this.sigmas[i] + 1),
     );
-    this.outputs.push(this.dataPrediction ? original : noise);
+    this.outputs.push(this.dataPrediction ? converted.original : converted.noise);
     if (this.outputs.length > this.solverOrder) this.outputs.shift();
 
-    const out =
-      this.solverOrder === 1 || this.lowerOrderNums < 1 || firstOrderNow
-        ? this.firstOrderUpdate(i, sample)
-        : this.secondOrderUpdate(i, sample);
+    const noise = this.stochastic ? drawNoise(this.className, rng, sample.length) : undefined;
+    let out: Float32Array;
+    if (this.solverOrder === 1 || this.lowerOrderNums < 1 || firstOrderNow) {
+      out = this.firstOrderUpdate(i, sample, noise);
+    } else if (this.solverOrder === 2 || this.lowerOrderNums < 2 || secondOrderNow) {
+      out = this.secondOrderUpdate(i, sample, noise);
+    } else {
+      out = this.thirdOrderUpdate(i, sample, noise);
+    }
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;
     this.index.advance();
     return out;
   }
 
   /** DDIM-equivalent step from sigmas[i] to sigmas[i+1] with the newest output. */
-  private firstOrderUpdate(i: number, sample: Float32Array): Float32Array {
+  private firstOrderUpdate(i: number, sample: Float32Array, noise?: Float32Array): Float32Array {
     const s = alphaSigma(this.sigmas[i]);
     const t = alphaSigma(this.sigmas[i + 1]);
     const h = t.lambda - s.lambda;
     const d0 = this.outputs[this.outputs.length - 1];
+    const out = new Float32Array(sample.length);
+    if (noise) {
+      const { sampleCoeff, d0Coeff, noiseCoeff } = sdeCoefficients(s, t, h);
+      for (let k = 0; k < out.length; k++) {
+        out[k] = sampleCoeff * sample[k] + d0Coeff * d0[k] + noiseCoeff * noise[k];
+      }
+      return out;
+    }
     const [sampleCoeff, d0Coeff] = this.dataPrediction
       ? [t.sigmaT / s.sigmaT, -t.alpha * Math.expm1(-h)]
       : [t.alpha / s.alpha, -t.sigmaT * Math.expm1(h)];
-    const out = new Float32Array(sample.length);
     for (let k = 0; k < out.length; k++) out[k] = sampleCoeff * sample[k] + d0Coeff * d0[k];
     return out;
   }
 
   /** Adds a finite-difference correction from the previous step's output (midpoint or Heun form). */
-  private secondOrderUpdate(i: number, sample: Float32Array): Float32Array {
+  private secondOrderUpdate(i: number, sample: Float32Array, noise?: Float32Array): Float32Array {
     const s0 = alphaSigma(this.sigmas[i]);
     const s1 = alphaSigma(this.sigmas[i - 1]);
     const t = alphaSigma(this.sigmas[i + 1]);
@@ -199,7 +214,11 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     let sampleCoeff: number;
     let d0Coeff: number;
     let d1Coeff: number;
-    if (this.dataPrediction) {
+    let noiseCoeff = 0;
+    if (noise) {
+      ({ sampleCoeff, d0Coeff, noiseCoeff } = sdeCoefficients(s0, t, h));
+      d1Coeff = this.heun ? t.alpha * (-Math.expm1(-2 * h) / (-2 * h) + 1) : 0.5 * d0Coeff;
+    } else if (this.dataPrediction) {
       const phi = Math.expm1(-h);
       sampleCoeff = t.sigmaT / s0.sigmaT;
       d0Coeff = -t.alpha * phi;
@@ -214,6 +233,55 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     for (let k = 0; k < out.length; k++) {
       const d1 = (m0[k] - m1[k]) / r0;
       out[k] = sampleCoeff * sample[k] + d0Coeff * m0[k] + d1Coeff * d1;
+      if (noise) out[k] += noiseCoeff * noise[k];
+    }
+    return out;
+  }
+
+  /** Third order: two finite differences from the last three outputs. */
+  private thirdOrderUpdate(i: number, sample: Float32Array, noise?: Float32Array): Float32Array {
+    const s0 = alphaSigma(this.sigmas[i]);
+    const s1 = alphaSigma(this.sigmas[i - 1]);
+    const s2 = alphaSigma(this.sigmas[i - 2]);
+    const t = alphaSigma(this.sigmas[i + 1]);
+    const h = t.lambda - s0.lambda;
+    const r0 = (s0.lambda - s1.lambda) / h;
+    const r1 = (s1.lambda - s2.lambda) / h;
+    const m0 = this.outputs[this.outputs.length - 1];
+    const m1 = this.outputs[this.outputs.length - 2];
+    const m2 = this.outputs[this.outputs.length - 3];
+    let sampleCoeff: number;
+    let d0Coeff: number;
+    let d1Coeff: number;
+    let d2Coeff: number;
+    let noiseCoeff = 0;
+    if (noise) {
+      ({ sampleCoeff, d0Coeff, noiseCoeff } = sdeCoefficients(s0, t, h));
+      const e = -Math.expm1(-2 * h);
+      d1Coeff = t.alpha * (e / (-2 * h) + 1);
+      // k-diffusion's phi_3 at 2h (its sample_dpmpp_3m_sde), the SDE twin of the ODE's D2 weight below.
+      d2Coeff = t.alpha * ((e - 2 * h) / (2 * h) ** 2 + 0.5);
+    } else if (this.dataPrediction) {
+      const phi = Math.expm1(-h);
+      sampleCoeff = t.sigmaT / s0.sigmaT;
+      d0Coeff = -t.alpha * phi;
+      d1Coeff = t.alpha * (phi / h + 1);
+      d2Coeff = -t.alpha * ((phi + h) / (h * h) - 0.5);
+    } else {
+      const phi = Math.expm1(h);
+      sampleCoeff = t.alpha / s0.alpha;
+      d0Coeff = -t.sigmaT * phi;
+      d1Coeff = -t.sigmaT * (phi / h - 1);
+      d2Coeff = -t.sigmaT * ((phi - h) / (h * h) - 0.5);
+    }
+    const out = new Float32Array(sample.length);
+    for (let k = 0; k < out.length; k++) {
+      const d10 = (m0[k] - m1[k]) / r0;
+      const d11 = (m1[k] - m2[k]) / r1;
+      const d1 = d10 + (r0 / (r0 + r1)) * (d10 - d11);
+      const d2 = (d10 - d11) / (r0 + r1);
+      out[k] = sampleCoeff * sample[k] + d0Coeff * m0[k] + d1Coeff * d1 + d2Coeff * d2;
+      if (noise) out[k] += noiseCoeff * noise[k];
     }
     return out;
   }
@@ -228,4 +296,20 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     const sigma = this.sigmas[i];
     return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
   }
+}
+
+/** The SDE solver's weights of the sample, the newest x0 estimate and the fresh noise, from s to t. */
+function sdeCoefficients(
+  s: { sigmaT: number },
+  t: { alpha: number; sigmaT: number },
+  h: number,
+): { sampleCoeff: number; d0Coeff: number; noiseCoeff: number } {
+  // At the final sigma of zero h is infinite: the step lands exactly on the x0 estimate.
+  const decay = Math.exp(-h);
+  const e = -Math.expm1(-2 * h);
+  return {
+    sampleCoeff: t.sigmaT === 0 ? 0 : (t.sigmaT / s.sigmaT) * decay,
+    d0Coeff: t.alpha * e,
+    noiseCoeff: t.sigmaT * Math.sqrt(e),
+  };
 }

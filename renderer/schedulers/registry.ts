@@ -1,23 +1,35 @@
 // Schedulers by diffusers class name, and our user-facing sampler names mapped onto them.
 import { DDIMScheduler } from './ddim.ts';
 import { DDPMScheduler } from './ddpm.ts';
+import { DEISMultistepScheduler } from './deis.ts';
 import { DPMSolverMultistepScheduler } from './dpm-solver-multistep.ts';
+import { DPMSolverSinglestepScheduler } from './dpm-solver-singlestep.ts';
 import { EulerDiscreteScheduler } from './euler.ts';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.ts';
+import { HeunDiscreteScheduler } from './heun.ts';
+import { KDPM2DiscreteScheduler } from './kdpm2.ts';
+import { KDPM2AncestralDiscreteScheduler } from './kdpm2-ancestral.ts';
 import { LCMScheduler } from './lcm.ts';
 import { LMSDiscreteScheduler } from './lms.ts';
 import { PNDMScheduler } from './pndm.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
+import { UniPCMultistepScheduler } from './unipc.ts';
 
 const CLASSES: Readonly<Record<string, new (config: SchedulerConfig) => Scheduler>> = {
   DDIMScheduler,
   DDPMScheduler,
+  DEISMultistepScheduler,
   DPMSolverMultistepScheduler,
+  DPMSolverSinglestepScheduler,
   EulerAncestralDiscreteScheduler,
   EulerDiscreteScheduler,
+  HeunDiscreteScheduler,
+  KDPM2AncestralDiscreteScheduler,
+  KDPM2DiscreteScheduler,
   LCMScheduler,
   LMSDiscreteScheduler,
   PNDMScheduler,
+  UniPCMultistepScheduler,
 };
 
 export const SCHEDULER_CLASSES: readonly string[] = Object.keys(CLASSES);
@@ -53,7 +65,36 @@ const SAMPLERS = {
   },
   lms: { className: 'LMSDiscreteScheduler', overrides: {} },
   lcm: { className: 'LCMScheduler', overrides: {} },
+  ...withKarras('unipc', 'UniPCMultistepScheduler', {}),
+  ...withKarras('heun', 'HeunDiscreteScheduler', {}),
+  ...withKarras('dpm2', 'KDPM2DiscreteScheduler', {}),
+  ...withKarras('dpm2_a', 'KDPM2AncestralDiscreteScheduler', {}),
+  ...withKarras('deis', 'DEISMultistepScheduler', {}),
+  ...withKarras('dpmpp_2s', 'DPMSolverSinglestepScheduler', {
+    algorithm_type: 'dpmsolver++',
+    solver_order: 2,
+  }),
+  ...withKarras('dpmpp_2m_sde', 'DPMSolverMultistepScheduler', {
+    algorithm_type: 'sde-dpmsolver++',
+    solver_order: 2,
+  }),
+  ...withKarras('dpmpp_3m_sde', 'DPMSolverMultistepScheduler', {
+    algorithm_type: 'sde-dpmsolver++',
+    solver_order: 3,
+  }),
 } as const satisfies Record<string, SamplerChoice>;
+
+/** A sampler with the class's own sigmas and its `_karras` twin with Karras et al.'s. */
+function withKarras<N extends string>(
+  name: N,
+  className: string,
+  overrides: SchedulerConfig,
+): Record<N | `${N}_karras`, SamplerChoice> {
+  return {
+    [name]: { className, overrides: { ...overrides, use_karras_sigmas: false } },
+    [`${name}_karras`]: { className, overrides: { ...overrides, use_karras_sigmas: true } },
+  } as unknown as Record<N | `${N}_karras`, SamplerChoice>;
+}
 
 export type SamplerName = keyof typeof SAMPLERS;
 export const SAMPLER_NAMES = Object.keys(SAMPLERS) as SamplerName[];

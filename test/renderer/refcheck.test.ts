@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../../renderer/refcheck/python-json.ts';
 import { runRefcheck } from '../../renderer/refcheck/run-refcheck.ts';
 import * as schedulerCases from '../../renderer/refcheck/scheduler-cases.ts';
-import { awaitsNewSampler, NOT_SUPPORTED } from './schedulers/awaiting-samplers.ts';
 
 const referenceDir = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 const schedulerCheckerWritten = !('SCHEDULER_CHECKER_IS_STUB' in schedulerCases);
@@ -77,16 +76,13 @@ describe('refcheck over the shared reference files', () => {
   if (schedulerCheckerWritten) {
     it('passes every case of every reference file, schedulers included', async () => {
       const r = await refcheck(referenceDir);
-      // Samplers still to come (issue L) fail as "not supported"; every other case passes.
-      const awaiting = (readRef('schedulers.json') as Record<string, unknown>[]).filter(awaitsNewSampler);
-      expect(r.failures).toHaveLength(awaiting.length);
-      for (const line of r.failures) expect(line).toMatch(NOT_SUPPORTED);
+      expect(r.failures).toEqual([]);
       const total = ['torch_randn.json', 'schedulers.json', 'clip_tokens.json'].reduce(
         (n, f) => n + readRef(f).length,
         0,
       );
-      expect(r.out.at(-1)).toBe(`${total - awaiting.length} passed, ${awaiting.length} failed`);
-      expect(r.code).toBe(awaiting.length > 0 ? 1 : 0);
+      expect(r.out.at(-1)).toBe(`${total} passed, 0 failed`);
+      expect(r.code).toBe(0);
     });
   } else {
     it.skip('scheduler cases: renderer/refcheck/scheduler-cases.ts is still a stand-in', () => {});

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DDIMScheduler } from '../../../renderer/schedulers/ddim.ts';
 import { DDPMScheduler } from '../../../renderer/schedulers/ddpm.ts';
+import { DEISMultistepScheduler } from '../../../renderer/schedulers/deis.ts';
 import { DPMSolverMultistepScheduler } from '../../../renderer/schedulers/dpm-solver-multistep.ts';
+import { DPMSolverSinglestepScheduler } from '../../../renderer/schedulers/dpm-solver-singlestep.ts';
 import { EulerDiscreteScheduler } from '../../../renderer/schedulers/euler.ts';
 import { EulerAncestralDiscreteScheduler } from '../../../renderer/schedulers/euler-ancestral.ts';
+import { HeunDiscreteScheduler } from '../../../renderer/schedulers/heun.ts';
+import { KDPM2DiscreteScheduler } from '../../../renderer/schedulers/kdpm2.ts';
+import { KDPM2AncestralDiscreteScheduler } from '../../../renderer/schedulers/kdpm2-ancestral.ts';
 import { LCMScheduler } from '../../../renderer/schedulers/lcm.ts';
 import { LMSDiscreteScheduler } from '../../../renderer/schedulers/lms.ts';
 import { PNDMScheduler } from '../../../renderer/schedulers/pndm.ts';
+import { UniPCMultistepScheduler } from '../../../renderer/schedulers/unipc.ts';
 import { SD15_SCHEDULER_CONFIG } from './fixtures.ts';
 
 const base = SD15_SCHEDULER_CONFIG;
@@ -40,11 +46,11 @@ describe('unsupported config values are errors that name field, value and what i
   });
 
   it('DPM-Solver options outside DPM++ 2M and friends', () => {
-    expect(() => new DPMSolverMultistepScheduler({ ...base, solver_order: 3 })).toThrow(
-      'DPMSolverMultistepScheduler: config solver_order=3 is not supported (supported: 1, 2)',
+    expect(() => new DPMSolverMultistepScheduler({ ...base, solver_order: 4 })).toThrow(
+      'DPMSolverMultistepScheduler: config solver_order=4 is not supported (supported: 1, 2, 3)',
     );
-    expect(() => new DPMSolverMultistepScheduler({ ...base, algorithm_type: 'sde-dpmsolver++' })).toThrow(
-      'DPMSolverMultistepScheduler: config algorithm_type="sde-dpmsolver++" is not supported (supported: dpmsolver++, dpmsolver)',
+    expect(() => new DPMSolverMultistepScheduler({ ...base, algorithm_type: 'sde-dpmsolver' })).toThrow(
+      'DPMSolverMultistepScheduler: config algorithm_type="sde-dpmsolver" is not supported (supported: dpmsolver++, dpmsolver, sde-dpmsolver++)',
     );
     expect(() => new DPMSolverMultistepScheduler({ ...base, algorithm_type: 'dpmsolver' })).toThrow(
       /final_sigmas_type="zero" is not supported \(algorithm_type dpmsolver needs final_sigmas_type sigma_min\)/,
@@ -55,6 +61,77 @@ describe('unsupported config values are errors that name field, value and what i
     expect(() => new DPMSolverMultistepScheduler({ ...base, use_lu_lambdas: true })).toThrow(
       /use_lu_lambdas=true is not supported/,
     );
+  });
+
+  it('options of the newer samplers that we do not implement', () => {
+    expect(() => new UniPCMultistepScheduler({ ...base, solver_p: {} })).toThrow(
+      /UniPCMultistepScheduler: config solver_p=object is not supported \(only null is supported/,
+    );
+    expect(() => new UniPCMultistepScheduler({ ...base, solver_type: 'bh3' })).toThrow(
+      /UniPCMultistepScheduler: config solver_type="bh3" is not supported/,
+    );
+    expect(() => new DPMSolverSinglestepScheduler({ ...base, solver_order: 3 })).toThrow(
+      'DPMSolverSinglestepScheduler: config solver_order=3 is not supported (supported: 1, 2)',
+    );
+    expect(() => new DPMSolverSinglestepScheduler({ ...base, algorithm_type: 'sde-dpmsolver++' })).toThrow(
+      /DPMSolverSinglestepScheduler: config algorithm_type="sde-dpmsolver\+\+" is not supported/,
+    );
+    expect(() => new DEISMultistepScheduler({ ...base, use_flow_sigmas: true })).toThrow(
+      /DEISMultistepScheduler: config use_flow_sigmas=true is not supported/,
+    );
+    expect(() => new HeunDiscreteScheduler({ ...base, use_beta_sigmas: true })).toThrow(
+      /HeunDiscreteScheduler: config use_beta_sigmas=true is not supported/,
+    );
+    expect(() => new KDPM2DiscreteScheduler({ ...base, prediction_type: 'sample' })).toThrow(
+      'KDPM2DiscreteScheduler: config prediction_type="sample" is not supported (supported: epsilon, v_prediction)',
+    );
+    expect(
+      () =>
+        new KDPM2AncestralDiscreteScheduler({
+          ...base,
+          use_karras_sigmas: true,
+          use_exponential_sigmas: true,
+        }),
+    ).toThrow(
+      'KDPM2AncestralDiscreteScheduler: use_karras_sigmas and use_exponential_sigmas cannot both be true',
+    );
+  });
+
+  it('fields of a newer diffusers at their default values are no error', () => {
+    const newer = {
+      ...base,
+      use_beta_sigmas: false,
+      use_flow_sigmas: false,
+      flow_shift: 1.0,
+      time_shift_type: 'exponential',
+      use_dynamic_shifting: false,
+      final_sigmas_type: 'zero',
+      shift_terminal: null,
+      sigma_min: null,
+      sigma_max: null,
+      dynamic_thresholding_ratio: 0.995,
+      sample_max_value: 1.0,
+      disable_corrector: [],
+      solver_p: null,
+      use_lu_lambdas: false,
+      variance_type: null,
+    };
+    for (const make of [
+      UniPCMultistepScheduler,
+      HeunDiscreteScheduler,
+      KDPM2DiscreteScheduler,
+      KDPM2AncestralDiscreteScheduler,
+      DEISMultistepScheduler,
+      DPMSolverSinglestepScheduler,
+      DPMSolverMultistepScheduler,
+    ]) {
+      const s = new make({
+        ...newer,
+        algorithm_type: make === DEISMultistepScheduler ? 'deis' : 'dpmsolver++',
+      });
+      s.setTimesteps(10);
+      expect(s.timesteps.length).toBeGreaterThanOrEqual(10);
+    }
   });
 
   it('sigma spacings and interpolation we do not implement', () => {

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../../../renderer/refcheck/python-json.ts';
 import { checkSchedulerCase } from '../../../renderer/refcheck/scheduler-cases.ts';
-import { awaitsNewSampler, NOT_SUPPORTED } from './awaiting-samplers.ts';
 
 const referenceFile = fileURLToPath(new URL('../../../../shared/reference/schedulers.json', import.meta.url));
 
@@ -19,14 +18,6 @@ describe('scheduler reference cases (diffusers)', () => {
   });
 
   for (const c of cases) {
-    if (awaitsNewSampler(c)) {
-      it(`${String(c.name ?? c.scheduler)} is refused as not supported yet (issue L), not answered wrongly`, () => {
-        const result = checkSchedulerCase(c);
-        expect(result.pass).toBe(false);
-        expect(result.detail).toMatch(NOT_SUPPORTED);
-      });
-      continue;
-    }
     it(`${String(c.name ?? c.scheduler)} matches diffusers`, () => {
       const result = checkSchedulerCase(c);
       expect(result.detail ?? '').toBe('');
@@ -80,7 +71,7 @@ describe('checkSchedulerCase without reference files', () => {
 
   it('reports an unknown scheduler class as a failure, not a crash', () => {
     const result = checkSchedulerCase({
-      scheduler: 'HeunDiscreteScheduler',
+      scheduler: 'FlowMatchEulerDiscreteScheduler',
       config: {},
       steps: 2,
       seed: 0,
@@ -90,8 +81,8 @@ describe('checkSchedulerCase without reference files', () => {
       x_init: [0, 0, 0, 0],
       x_final: [0, 0, 0, 0],
     });
-    expect(result.name).toBe('scheduler HeunDiscreteScheduler steps=2 seed=0');
+    expect(result.name).toBe('scheduler FlowMatchEulerDiscreteScheduler steps=2 seed=0');
     expect(result.pass).toBe(false);
-    expect(result.detail).toMatch(/unknown scheduler class "HeunDiscreteScheduler"/);
+    expect(result.detail).toMatch(/unknown scheduler class "FlowMatchEulerDiscreteScheduler"/);
   });
 });

@@ -22,7 +22,48 @@ describe('sampler names', () => {
       dpmpp_2m_karras: 'DPMSolverMultistepScheduler',
       lms: 'LMSDiscreteScheduler',
       lcm: 'LCMScheduler',
+      unipc: 'UniPCMultistepScheduler',
+      unipc_karras: 'UniPCMultistepScheduler',
+      heun: 'HeunDiscreteScheduler',
+      heun_karras: 'HeunDiscreteScheduler',
+      dpm2: 'KDPM2DiscreteScheduler',
+      dpm2_karras: 'KDPM2DiscreteScheduler',
+      dpm2_a: 'KDPM2AncestralDiscreteScheduler',
+      dpm2_a_karras: 'KDPM2AncestralDiscreteScheduler',
+      deis: 'DEISMultistepScheduler',
+      deis_karras: 'DEISMultistepScheduler',
+      dpmpp_2s: 'DPMSolverSinglestepScheduler',
+      dpmpp_2s_karras: 'DPMSolverSinglestepScheduler',
+      dpmpp_2m_sde: 'DPMSolverMultistepScheduler',
+      dpmpp_2m_sde_karras: 'DPMSolverMultistepScheduler',
+      dpmpp_3m_sde: 'DPMSolverMultistepScheduler',
+      dpmpp_3m_sde_karras: 'DPMSolverMultistepScheduler',
     });
+  });
+
+  it('the SDE samplers are DPM-Solver++ SDE of order 2 and 3, with and without Karras sigmas', () => {
+    expect(samplerConfig('dpmpp_2m_sde', SD15_SCHEDULER_CONFIG).config).toMatchObject({
+      algorithm_type: 'sde-dpmsolver++',
+      solver_order: 2,
+      use_karras_sigmas: false,
+    });
+    expect(samplerConfig('dpmpp_3m_sde_karras', SD15_SCHEDULER_CONFIG).config).toMatchObject({
+      algorithm_type: 'sde-dpmsolver++',
+      solver_order: 3,
+      use_karras_sigmas: true,
+    });
+    expect(samplerConfig('dpmpp_2s', SD15_SCHEDULER_CONFIG).config).toMatchObject({
+      algorithm_type: 'dpmsolver++',
+      solver_order: 2,
+    });
+    const plain = schedulerForSampler('heun', SD15_SCHEDULER_CONFIG);
+    const karras = schedulerForSampler('heun_karras', SD15_SCHEDULER_CONFIG);
+    plain.setTimesteps(10);
+    karras.setTimesteps(10);
+    // Heun visits every inner timestep twice: 2 * steps - 1 model calls.
+    expect(plain.timesteps).toHaveLength(19);
+    expect(Array.from(plain.timesteps.subarray(0, 3))).toEqual([999, 888, 888]);
+    expect(karras.timesteps[1]).not.toBe(888);
   });
 
   it('dpmpp_2m_karras uses Karras sigmas and dpmpp_2m does not, even if the model config asks', () => {
@@ -70,8 +111,8 @@ describe('sampler names', () => {
   });
 
   it('an unknown sampler or class is an error listing what exists', () => {
-    expect(() => schedulerForSampler('heun', SD15_SCHEDULER_CONFIG)).toThrow(
-      'unknown sampler "heun" (supported: ddim, ddpm, pndm, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lms, lcm)',
+    expect(() => schedulerForSampler('dpmpp_2s_a', SD15_SCHEDULER_CONFIG)).toThrow(
+      'unknown sampler "dpmpp_2s_a" (supported: ddim, ddpm, pndm, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lms, lcm, unipc, unipc_karras, heun, heun_karras, dpm2, dpm2_karras, dpm2_a, dpm2_a_karras, deis, deis_karras, dpmpp_2s, dpmpp_2s_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, dpmpp_3m_sde, dpmpp_3m_sde_karras)',
     );
     expect(() => createScheduler('toString', {})).toThrow(
       /^unknown scheduler class "toString" \(supported: DDIMScheduler/,
