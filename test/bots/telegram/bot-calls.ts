@@ -43,12 +43,12 @@ export async function textIn(
   );
 }
 
-export function buttons(message: { reply_markup?: unknown }): InlineButton[] {
-  const markup = message.reply_markup as { inline_keyboard?: InlineButton[][] } | undefined;
+export function buttons(message: object): InlineButton[] {
+  const markup = (message as { reply_markup?: { inline_keyboard?: InlineButton[][] } }).reply_markup;
   return markup?.inline_keyboard?.flat() ?? [];
 }
 
-export function buttonData(message: { reply_markup?: unknown }, label: RegExp): string {
+export function buttonData(message: object, label: RegExp): string {
   const found = buttons(message).find((b) => label.test(b.text));
   if (!found) throw new Error(`no button ${label} on the message`);
   return found.callback_data;

@@ -223,6 +223,39 @@ describe('the Telegram bot, asked for pictures', () => {
     expect(photosIn(fake, chat)).toBe(0);
   });
 
+  it("the status message's cancel button stops the job, for the person who asked only", async () => {
+    const { fake, stack } = h;
+    const ned = fake.user(1016, 'Ned');
+    const chat = fake.privateChat(ned);
+    await stack.system.queues.gpu.pause();
+    try {
+      await fake.sendText(chat, ned, '/imagine a white square');
+      const status = await textIn(fake, chat, /^⏳ queued/, 'the queued status');
+      await fake.waitUntil(
+        () => (buttons(fake.message(chat, status.message_id)!).length > 0 ? true : undefined),
+        'the cancel button',
+      );
+      const shown = fake.message(chat, status.message_id)!;
+      const other = await fake.pressButton(chat, fake.user(1017, 'Oz'), shown, buttonData(shown, /Cancel/));
+      expect(
+        (await fake.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === other)).params
+          .show_alert,
+      ).toBe(true);
+      const own = await fake.pressButton(chat, ned, shown, buttonData(shown, /Cancel/));
+      expect(
+        (await fake.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === own)).params
+          .text,
+      ).toBe('cancelled');
+      await fake.waitUntil(
+        () => (fake.message(chat, status.message_id)?.text === '✖ cancelled' ? true : undefined),
+        'the status message to close',
+      );
+    } finally {
+      await stack.system.queues.gpu.resume();
+    }
+    expect(photosIn(fake, chat)).toBe(0);
+  });
+
   it('/animate is answered: a video, or a clear "not available yet"', async () => {
     const { fake } = h;
     const ivy = fake.user(1009, 'Ivy');

@@ -242,4 +242,25 @@ describe('pictures sent to the Telegram bot', () => {
       /an album for inpainting has two pictures, the picture and then its mask; this one has 3/,
     );
   });
+
+  it('in a group, only pictures meant for the bot count: a command or a mention in the caption', async () => {
+    const { fake } = h;
+    const group = fake.group(-1003001, 'photos');
+    const jay = fake.user(3011, 'Jay');
+    await fake.sendPhoto(group, jay, await blueSky(), { caption: 'look at this sky' });
+    await fake.sendPhoto(group, jay, await blueSky(), {
+      caption: '/imagine a red circle --strength 0.95 --seed 12',
+    });
+    const first = await nextPhoto(fake, group, 0);
+    expect(first.caption).toContain('seed 12');
+    await fake.sendPhoto(group, jay, await blueSky(), {
+      caption: `@${fake.bot.username} a red circle --strength 0.95 --seed 13`,
+    });
+    const second = await nextPhoto(fake, group, 1);
+    expect(second.caption).toContain('prompt: a red circle');
+    expect(second.caption).toContain('seed 13');
+    // The chatter got no answer at all.
+    const answered = fake.history(group).filter((m) => m.from?.id === fake.bot.id && m.reply_to_message);
+    expect(answered.map((m) => m.reply_to_message?.caption)).not.toContain('look at this sky');
+  });
 });

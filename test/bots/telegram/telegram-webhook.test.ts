@@ -193,4 +193,65 @@ describe('the replier', () => {
     expect(told.text).toContain('seed 1');
     expect(fake.callsOf('sendPhoto').filter(inChat(chat))).toHaveLength(0);
   });
+
+  /** Posts `bytes` as the result of a fresh job in the chat, through a replier on the harness's stack. */
+  async function reply(chatId: number, userId: number, bytes: Buffer, contentType: string) {
+    const { stack, config } = h;
+    const stored = await stack.artifacts.put(bytes, contentType);
+    const job = createJob(
+      {
+        kind: 'imagine',
+        owner: `telegram:${userId}`,
+        origin: { surface: 'telegram', chatId },
+        params: { prompt: 'a result', seed: 2 },
+      },
+      { limits: config.limits },
+    );
+    const replier = createTelegramReplier({
+      api: createTelegramApi(config.telegram),
+      jobMessages: new JobMessages(stack.system.redis, stackKeyPrefix(stack.system)),
+      maxUploadBytes: config.telegram.maxUploadBytes,
+    });
+    await replier(
+      job,
+      { ok: true, images: [{ artifact: stored.id, seed: 2, contentType }], warnings: [] },
+      stack.artifacts,
+      new AbortController().signal,
+    );
+    return job;
+  }
+
+  it('sends a video result as a video, after the upload_video action, with a reroll button', async () => {
+    const { fake } = h;
+    const dot = fake.user(4004, 'Dot');
+    const chat = fake.privateChat(dot);
+    const mp4 = Buffer.from('a short mp4');
+    await reply(chat.id, dot.id, mp4, 'video/mp4');
+    const sent = await fake.waitForCall('sendVideo', inChat(chat));
+    expect(sent.files.video.bytes.equals(mp4)).toBe(true);
+    expect(String(sent.params.caption)).toContain('seed 2');
+    expect(
+      (sent.params.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+        .flat()
+        .map((b) => b.text),
+    ).toEqual(['🔄 Reroll']);
+    const action = fake
+      .callsOf('sendChatAction')
+      .find((c) => inChat(chat)(c) && c.params.action === 'upload_video');
+    expect(action!.at).toBeLessThanOrEqual(sent.at);
+  });
+
+  it('sends a picture over the 10 MB Telegram takes as a photo as a file instead', async () => {
+    const { fake } = h;
+    const ed = fake.user(4005, 'Ed');
+    const chat = fake.privateChat(ed);
+    const png = await sharp(randomBytes(2048 * 2048 * 3), { raw: { width: 2048, height: 2048, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    expect(png.length).toBeGreaterThan(10 * 1024 * 1024);
+    await reply(chat.id, ed.id, png, 'image/png');
+    const sent = await fake.waitForCall('sendDocument', inChat(chat));
+    expect(sent.files.document.bytes.equals(png)).toBe(true);
+    expect(fake.callsOf('sendPhoto').filter(inChat(chat))).toHaveLength(0);
+  });
 });
