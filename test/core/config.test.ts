@@ -43,7 +43,9 @@ describe('config', () => {
     expect((err as Error).message).toBe(
       'invalid configuration: REDIS_URL: "http://x" must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379; ' +
         'PORT: "abc" must be a whole number between 0 and 65535; ORT_PROVIDERS: "gpu" must list some of cpu, cuda, tensorrt; ' +
-        'DEFAULT_SAMPLER: "eulr" must be one of ddim, pndm, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lms, lcm; ' +
+        'DEFAULT_SAMPLER: "eulr" must be one of ddim, pndm, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lms, lcm, ' +
+        'unipc, unipc_karras, heun, heun_karras, dpm2, dpm2_karras, dpm2_a, dpm2_a_karras, deis, deis_karras, ' +
+        'dpmpp_2s, dpmpp_2s_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, dpmpp_3m_sde, dpmpp_3m_sde_karras; ' +
         'FOO is not a setting (see the README)',
     );
   });

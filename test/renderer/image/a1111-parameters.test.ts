@@ -120,9 +120,9 @@ describe('parseA1111Parameters', () => {
   });
 
   it('keeps unknown samplers by name and treats a short last line as prompt', () => {
-    const parsed = parseA1111Parameters('a cat\nSteps: 10, Sampler: UniPC, CFG scale: 5');
+    const parsed = parseA1111Parameters('a cat\nSteps: 10, Sampler: Restart, CFG scale: 5');
     expect(parsed.sampler).toBeUndefined();
-    expect(parsed.samplerName).toBe('UniPC');
+    expect(parsed.samplerName).toBe('Restart');
     expect(parseA1111Parameters('a cat\nby: someone')).toEqual({
       prompt: 'a cat\nby: someone',
       negativePrompt: '',
