@@ -73,7 +73,11 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     tg.albumWaitMs,
     async (messages) => {
       const first = messages[0];
-      await pictures().album(placeOf(first, first.from?.id ?? 0), messages);
+      const place = placeOf(first, first.from?.id ?? 0);
+      // Handled off telegraf's update loop, so its error handler does not see these.
+      await pictures()
+        .album(place, messages)
+        .catch((err) => answer(deps, place, `❌ ${userMessage(err, log)}`));
     },
     log,
   );
