@@ -105,6 +105,25 @@ describe('the Discord replier', () => {
     expect(edited.embeds[0]?.fields?.find((f) => f.name === 'Added by this server')?.value).toBe('prefix: x');
   });
 
+  it('waits out a rate limit and delivers', async () => {
+    const api = new DiscordApi({ token: TOKEN, apiBase: fake.restOptions.api });
+    const message = await api.createMessage(ART_CHANNEL, { content: 'rendering…' });
+    const j = job({});
+    await jobMessages.link(j.id, `discord:${ART_CHANNEL}:${message.id}`);
+    fake.rateLimit({
+      method: 'PATCH',
+      route: '/channels/:channel/messages/:message',
+      times: 1,
+      retryAfterMs: 300,
+    });
+    await replier(j, outcome(), artifacts, new AbortController().signal);
+    const patches = fake.requests.filter(
+      (r) => r.method === 'PATCH' && r.path.endsWith(`/messages/${message.id}`),
+    );
+    expect(patches.map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.message(message.id).attachments).toHaveLength(1);
+  });
+
   it('posts a new message for a job that has none, and links it', async () => {
     const j = job({}, 'hook:gallery');
     await replier(j, outcome(), artifacts, new AbortController().signal);
