@@ -414,6 +414,25 @@ describe('several pictures, restarts and other messages', () => {
     expect(third.caption).toContain('prompt: a red circle on a blue sky');
   });
 
+  it('in a forum group, the status and the result stay in the topic the request came from', async () => {
+    const { fake } = h;
+    const forum = fake.group(-1001016, 'forum');
+    const pat = fake.user(1018, 'Pat');
+    const asked = fake.state.chats.post(forum, pat, {
+      text: '/imagine a red circle --seed 60',
+      entities: [{ type: 'bot_command', offset: 0, length: 8 }],
+      is_topic_message: true,
+      message_thread_id: 7,
+    });
+    await fake.inject({ message: asked });
+    const result = await nextPhoto(fake, forum, 0);
+    expect(result.call.params.message_thread_id).toBe('7');
+    const status = fake
+      .callsOf('sendMessage')
+      .find((c) => inChat(forum)(c) && String(c.params.text).startsWith('⏳'));
+    expect(status?.params.message_thread_id).toBe(7);
+  });
+
   it('answers a sticker in a private chat with what it can do', async () => {
     const { fake } = h;
     const max = fake.user(1015, 'Max');
