@@ -3,12 +3,21 @@
 
 import { floatTensor, readFloats, type TensorSpec } from '../onnx/tensor-io.ts';
 import type { TimedSession } from '../onnx/timed-session.ts';
+import type { NoiseSource } from '../schedulers/scheduler.ts';
 import { ModelFolderError } from './model-folder-error.ts';
+
+/** The VAE's posterior of one encode, unscaled, [B,4,h,w] each. */
+export interface Posterior {
+  mean: Float32Array;
+  /** Absent when the encoder only gives one latent (a deterministic `latent_sample`). */
+  logvar?: Float32Array;
+  dims: readonly [number, number, number, number];
+}
 
 export class VaeEncoder {
   private readonly input: TensorSpec;
   private readonly outName: string;
-  /** `latent_parameters` holds mean and log-variance (8 channels); we use the mean, so img2img is deterministic. */
+  /** `latent_parameters` holds mean and log-variance (8 channels). */
   private readonly moments: boolean;
 
   constructor(
@@ -25,7 +34,41 @@ export class VaeEncoder {
     this.moments = out.name === 'latent_parameters';
   }
 
-  /** Pictures [B,3,H,W] in [-1,1] to scaled latents [B,4,H/8,W/8]. */
+  /** Pictures [B,3,H,W] in [-1,1] to the posterior's mean and log-variance. */
+  async posterior(pixels: Float32Array, dims: readonly [number, number, number, number]): Promise<Posterior> {
+    const out = await this.session.run({ [this.input.name]: floatTensor(this.input, pixels, dims) });
+    const tensor = out[this.outName];
+    const raw = readFloats(tensor);
+    const [b, c, h, w] = tensor.dims;
+    const keep = this.moments ? c / 2 : c;
+    const plane = h * w;
+    const mean = new Float32Array(b * keep * plane);
+    const logvar = this.moments ? new Float32Array(b * keep * plane) : undefined;
+    for (let i = 0; i < b; i++) {
+      mean.set(raw.subarray(i * c * plane, (i * c + keep) * plane), i * keep * plane);
+      logvar?.set(raw.subarray((i * c + keep) * plane, (i + 1) * c * plane), i * keep * plane);
+    }
+    return { mean, logvar, dims: [b, keep, h, w] };
+  }
+
+  /**
+   * diffusers' `latent_dist.sample(generator)` times the scaling factor: mean + std * randn, drawn from
+   * `rng`. The draw is made also when the encoder gave no log-variance, so what `rng` draws next is what
+   * diffusers draws next.
+   */
+  sample(posterior: Posterior, rng: NoiseSource): Float32Array {
+    const noise = rng.randn(posterior.dims);
+    const out = new Float32Array(posterior.mean.length);
+    for (let k = 0; k < out.length; k++) {
+      const logvar = posterior.logvar ? Math.min(20, Math.max(-30, posterior.logvar[k])) : undefined;
+      const x =
+        logvar === undefined ? posterior.mean[k] : posterior.mean[k] + Math.exp(0.5 * logvar) * noise[k];
+      out[k] = x * this.scalingFactor;
+    }
+    return out;
+  }
+
+  /** Pictures [B,3,H,W] in [-1,1] to scaled latents [B,4,H/8,W/8] (the posterior's mode). */
   async encode(pixels: Float32Array, dims: readonly [number, number, number, number]): Promise<Float32Array> {
     const out = await this.session.run({ [this.input.name]: floatTensor(this.input, pixels, dims) });
     const tensor = out[this.outName];

@@ -15,9 +15,11 @@ export async function img2img(
   const strength = effectiveStrength(request.steps, request.strength);
   const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
   const { h, w } = run.latentSize;
-  const latents = run.generators.map((g, i) =>
-    run.schedulers[i].addNoise(init.latents, g.randn([1, 4, h, w]), timesteps[0]),
-  );
+  // diffusers' prepare_latents, per picture's generator: the posterior sample first, then the noise.
+  const latents = run.generators.map((g, i) => {
+    const clean = init.encoder.sample(init.posterior, g);
+    return run.schedulers[i].addNoise(clean, g.randn([1, 4, h, w]), timesteps[0]);
+  });
   return finishRun(run, 'img2img', timesteps, latents, hooks, {
     parameters: { 'Denoising strength': strength },
   });

@@ -10,7 +10,7 @@ import { pasteUnmasked } from '../image/paste-unmasked.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
-import { effectiveStrength, loadInitImage, requireEncoder } from './stages/init-image.ts';
+import { effectiveStrength, loadInitImage } from './stages/init-image.ts';
 import { beginRun, finishRun } from './stages/run.ts';
 
 export async function inpaint(
@@ -37,37 +37,47 @@ export async function inpaint(
   const strength = effectiveStrength(request.steps, request.strength);
   const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
   const { h, w } = run.latentSize;
-  const noises = run.generators.map((g) => g.randn([1, 4, h, w]));
-  // At full strength the start is pure noise, as diffusers does; below it, the noised input.
-  const latents = noises.map((noise, i) => {
+  // Only a 9-channel UNet looks at the masked picture, but diffusers samples its posterior either way.
+  const maskedPosterior = model.isInpaint
+    ? await init.encoder.posterior(maskedPicture(init.tensor, mask.hard), [
+        1,
+        3,
+        request.height,
+        request.width,
+      ])
+    : undefined;
+  // Per picture's generator, in diffusers' order: prepare_latents draws the input's posterior sample (a
+  // blend needs it, and so does a start below full strength) and the noise; prepare_mask_latents then
+  // draws the masked picture's sample.
+  const draws = run.generators.map((g, i) => {
     const s = run.schedulers[i];
-    if (strength < 1) return s.addNoise(init.latents, noise, timesteps[0]);
-    const x = new Float32Array(noise.length);
-    for (let k = 0; k < x.length; k++) x[k] = noise[k] * s.initNoiseSigma;
-    return x;
+    const known = !model.isInpaint || strength < 1 ? init.encoder.sample(init.posterior, g) : undefined;
+    const noise = g.randn([1, 4, h, w]);
+    let start: Float32Array;
+    // At full strength the start is pure noise, as diffusers does; below it, the noised input.
+    if (known && strength < 1) start = s.addNoise(known, noise, timesteps[0]);
+    else start = noise.map((v) => v * s.initNoiseSigma);
+    const masked = maskedPosterior ? init.encoder.sample(maskedPosterior, g) : g.randn([1, 4, h, w]);
+    return { known, noise, start, masked };
   });
+  const latents = draws.map((d) => d.start);
 
   let extraChannels: Float32Array[] | undefined;
   let afterStep: ((picture: number, stepIndex: number, x: Float32Array) => Float32Array) | undefined;
   if (model.isInpaint) {
-    // The masked image keeps what is not repainted; the repaint region is 0 (mid grey in [-1,1]).
-    const masked = new Float32Array(init.tensor.length);
-    const plane = request.width * request.height;
-    for (let c = 0; c < 3; c++) {
-      for (let p = 0; p < plane; p++)
-        masked[c * plane + p] = mask.hard[p] < 0.5 ? init.tensor[c * plane + p] : 0;
-    }
-    const maskedLatents = await requireEncoder(model).encode(masked, [1, 3, request.height, request.width]);
-    const extra = new Float32Array(5 * h * w);
-    extra.set(latentMask, 0);
-    extra.set(maskedLatents, h * w);
-    extraChannels = noises.map(() => extra);
+    extraChannels = draws.map((d) => {
+      const extra = new Float32Array(5 * h * w);
+      extra.set(latentMask, 0);
+      extra.set(d.masked, h * w);
+      return extra;
+    });
   } else {
     afterStep = (i, s, x) => {
+      const input = draws[i].known as Float32Array;
       const known =
         s + 1 < timesteps.length
-          ? run.schedulers[i].addNoise(init.latents, noises[i], timesteps[s + 1])
-          : init.latents;
+          ? run.schedulers[i].addNoise(input, draws[i].noise, timesteps[s + 1])
+          : input;
       const out = new Float32Array(x.length);
       const plane = h * w;
       for (let k = 0; k < out.length; k++) {
@@ -90,6 +100,16 @@ export async function inpaint(
     },
     warnings,
   });
+}
+
+/** The input with the repaint region set to 0 (mid grey in [-1,1]): diffusers' image * (mask < 0.5). */
+function maskedPicture(tensor: Float32Array, hardMask: Float32Array): Float32Array {
+  const plane = hardMask.length;
+  const masked = new Float32Array(tensor.length);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < plane; p++) masked[c * plane + p] = hardMask[p] < 0.5 ? tensor[c * plane + p] : 0;
+  }
+  return masked;
 }
 
 /** A mask drawn at another size than the picture still lines up only if it has the same shape: say so. */

@@ -2,7 +2,7 @@
 import { ValidationError } from '../../../core/errors.ts';
 import { decodeImage } from '../../image/decode-image.ts';
 import type { LoadedModel } from '../../model/loaded-model.ts';
-import type { VaeEncoder } from '../../model/vae.ts';
+import type { Posterior, VaeEncoder } from '../../model/vae.ts';
 import type { RenderRequest } from '../render-request.ts';
 
 export interface InitImage {
@@ -10,7 +10,9 @@ export interface InitImage {
   tensor: Float32Array;
   /** Raw RGB at the job's size: what inpaint pastes back. */
   rgb: Buffer;
-  latents: Float32Array;
+  /** The VAE posterior of the picture: each picture of a job samples it with its own generator. */
+  posterior: Posterior;
+  encoder: VaeEncoder;
 }
 
 /** Pictures larger than this are refused before decoding (a decompression bomb guard). */
@@ -35,8 +37,8 @@ export async function loadInitImage(model: LoadedModel, request: RenderRequest):
     height: request.height,
     maxInputPixels: MAX_INPUT_PIXELS,
   });
-  const latents = await encoder.encode(tensor, [1, 3, request.height, request.width]);
-  return { tensor, rgb, latents };
+  const posterior = await encoder.posterior(tensor, [1, 3, request.height, request.width]);
+  return { tensor, rgb, posterior, encoder };
 }
 
 /** Steps an img2img run takes for a strength; at least one, so a tiny strength still renders. */

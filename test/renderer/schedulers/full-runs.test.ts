@@ -61,7 +61,7 @@ describe('full runs with a model that knows the clean sample', () => {
       if (s.className === 'DEISMultistepScheduler') {
         // DEIS stops at the smallest training sigma, not at zero: what is left is that much of the noise
         // the model saw first (constant, since the model is exact).
-        let noise = new Float32Array(0);
+        let noise: Float32Array = new Float32Array(0);
         const x = run(s, steps, 11, (input, t, i, sched) => {
           const out = knowsX0(input, t, i, sched);
           if (i === 0) noise = out;
