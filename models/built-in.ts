@@ -6,7 +6,7 @@ import { buildBenchModel } from './bench-model/build-bench-model.ts';
 import { buildToyModel } from './toy-model/build-toy-model.ts';
 
 /** Bump when a builder's output changes, so installed copies are rebuilt. */
-export const BUILT_IN_VERSION = 6;
+export const BUILT_IN_VERSION = 9;
 
 const BUILT_IN: Record<string, (dir: string) => void> = {
   toy: (dir) => buildToyModel(dir),

@@ -17,6 +17,9 @@ import { encodeScaledColour, SCALING_FACTOR } from './vae-map.ts';
 import { DEFAULT_VARIANT, type ModelVariant } from './variant.ts';
 import { FEATURE, featureColumn, knownWords, SEPARATOR_MARKS } from './vocabulary.ts';
 
+/** The bench model takes token states of the toy model's width. */
+export { TOY_WIDTH } from './token-states.ts';
+
 export interface ToyBuildOptions {
   inpaint?: boolean;
   variant?: Partial<ModelVariant>;

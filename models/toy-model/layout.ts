@@ -30,7 +30,7 @@ export const SQUARE_HALF = 0.85;
 export const TRIANGLE_BASE = 0.8;
 
 /** A dark outline around every object, so it shows on a background of its own colour. */
-export const OUTLINE = { width: 0.025, darkness: 0.65 };
+export const OUTLINE = { width: 0.025, darkness: 0.8 };
 /** A soft shadow down and to the right. */
 export const SHADOW = { offset: 0.03, darkness: 0.4 };
 

@@ -68,7 +68,9 @@ export function drawBackground(background: Background): Uint8Array {
 export function backgroundLatents(): Float32Array {
   const plane = 4 * (BACKGROUND_SIZE / 8) ** 2;
   const out = new Float32Array(BACKGROUNDS.length * plane);
-  BACKGROUNDS.forEach((b, i) => out.set(encodeScaled(drawBackground(b), BACKGROUND_SIZE), i * plane));
+  BACKGROUNDS.forEach((b, i) => {
+    out.set(encodeScaled(drawBackground(b), BACKGROUND_SIZE), i * plane);
+  });
   return out;
 }
 

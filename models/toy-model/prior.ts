@@ -16,7 +16,7 @@ export const PROMPT_WEIGHTS = {
   /** An object said of a slot makes that slot hold one; any object said makes unnamed slots empty. */
   named: 96,
   /** Every colour or shape said anywhere, for objects in every slot (what a negative prompt removes). */
-  anywhere: 3,
+  anywhere: 24,
   background: 96,
 } as const;
 

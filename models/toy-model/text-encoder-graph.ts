@@ -10,6 +10,7 @@
 // - a position word belongs to the nearest phrase of its own clause (the one before it first), else to
 //   the phrase before its clause ("a red circle on a blue sky, left"), else to the next one;
 // - phrases without a position: one goes in the centre, two go left and right, three fill the row;
+// - a phrase with neither a position nor a shape (a bare colour) takes no slot: it leans every slot;
 // - a position word in a prompt without any object asks for an object of any kind there.
 import { GraphBuilder } from '../onnx-graph/graph-builder.ts';
 import { Ops } from './graph-ops.ts';
@@ -92,9 +93,12 @@ export function textEncoderGraph(
   const member = o.mul(o.eq(k, asCol(phrase)), asCol(objectWord));
   const saidAt = o.mul(o.eq(k, asCol(positionPhrase)), asCol(isPosition));
   const positions = o.matmul(saidAt, position); // [B, T(k), 3]: position words of phrase k
-  const exists = o.reduceMax(member, [2], true); // [B, T, 1]
   const positionCount = o.reduceSum(positions, [2], true);
   const hasPosition = o.min(positionCount, o.c(1));
+  // A phrase takes a slot when it has a position or a shape; a bare colour ("red", say as a negative
+  // prompt) speaks of every slot through the anywhere block only.
+  const hasShape = o.min(o.matmul(member, o.unsqueeze(isShape, [2])), o.c(1)); // [B, T, 1]
+  const exists = o.mul(o.reduceMax(member, [2], true), o.max(hasPosition, hasShape));
   const unpositioned = o.mul(exists, o.sub(o.c(1), hasPosition));
   const rank = o.cumsum(unpositioned, 1);
   const count = o.reduceSum(unpositioned, [1], true);

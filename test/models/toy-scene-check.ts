@@ -110,3 +110,27 @@ export function mismatches(reading: SceneReading, spec: SceneSpec): string[] {
   }
   return out;
 }
+
+/**
+ * The shape of the object at a row slot, from how much of its colour fills the four corner boxes
+ * of its bounding square ([0.6, 0.85] radius out on both axes): a square fills all four, a triangle
+ * (pointing up) only the bottom two, a circle none.
+ */
+export function readShape(p: Picture, position: Position | 'single'): 'circle' | 'square' | 'triangle' {
+  const slot = SLOTS.find((s) => s.name === position)!;
+  const r = slot.radius * Math.min(p.width, p.height);
+  const cx = slot.x * p.width;
+  const cy = 0.5 * p.height;
+  const inside = boxMean(p, cx - 0.2 * r, cy, cx + 0.2 * r, cy + 0.4 * r);
+  const outside = boxMean(p, cx - 0.1 * r, cy - 1.6 * r, cx + 0.1 * r, cy - 1.4 * r);
+  const filled = (sx: number, sy: number) => {
+    const [x0, x1] = sx < 0 ? [cx - 0.85 * r, cx - 0.6 * r] : [cx + 0.6 * r, cx + 0.85 * r];
+    const [y0, y1] = sy < 0 ? [cy - 0.85 * r, cy - 0.6 * r] : [cy + 0.6 * r, cy + 0.85 * r];
+    // Filled means close to the object's own colour, not merely darker than the background.
+    return distance(boxMean(p, x0, y0, x1, y1), inside) < 0.3 * distance(inside, outside);
+  };
+  const top = filled(-1, -1) && filled(1, -1);
+  const bottom = filled(-1, 1) && filled(1, 1);
+  if (top && bottom) return 'square';
+  return bottom ? 'triangle' : 'circle';
+}

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CENTRE_LEAN } from '../../models/toy-model/build-toy-model.ts';
-import { knownWords, MEANINGS, POSITIONS } from '../../models/toy-model/vocabulary.ts';
+import { SLOT_BLOCK, STATE } from '../../models/toy-model/token-states.ts';
+import { BACKGROUNDS, COLOURS, knownWords, SHAPES, SYNONYMS } from '../../models/toy-model/vocabulary.ts';
 import { BYTE_TO_CHAR } from '../../renderer/tokenizer/byte-unicode-map.ts';
 import { testModels } from '../helpers/built-in-models.ts';
 import { openToy, type ToySessions } from './toy-sessions.ts';
@@ -26,14 +26,32 @@ async function states(ids: Int32Array): Promise<{ hidden: Float32Array; pooled: 
   };
 }
 
-const row = (hidden: Float32Array, i: number) => Array.from(hidden.subarray(i * width, (i + 1) * width));
-/** A word's row: 1 on its meaning, and for words other than positions a small lean to the centre. */
-const oneHot = (meaning: string): number[] =>
-  Array.from({ length: width }, (_, d) => {
-    if (d === MEANINGS.indexOf(meaning)) return 1;
-    const leans = !(POSITIONS as readonly string[]).includes(meaning) && d === MEANINGS.indexOf('centre');
-    return leans ? Math.fround(CENTRE_LEAN) : 0;
+/** The summed token states of a prompt, read back as words: "left:red", "centre:named", "background:sky", "anywhere:circle". */
+async function said(prompt: string): Promise<string[]> {
+  const { pooled } = await states(toy.tokenizer.encode(prompt).ids);
+  const names = new Array<string>(width).fill('');
+  ['left', 'centre', 'right'].forEach((slot, j) => {
+    names[STATE.slot(j)] = `${slot}:named`;
+    COLOURS.forEach((c, i) => {
+      names[STATE.slot(j) + 1 + i] = `${slot}:${c}`;
+    });
+    SHAPES.forEach((c, i) => {
+      names[STATE.slot(j) + 1 + COLOURS.length + i] = `${slot}:${c}`;
+    });
   });
+  BACKGROUNDS.forEach((b, i) => {
+    names[STATE.background + i] = `background:${b}`;
+  });
+  [...COLOURS, ...SHAPES].forEach((c, i) => {
+    names[STATE.anywhere + i] = `anywhere:${c}`;
+  });
+  const out: string[] = [];
+  for (const [d, v] of Array.from(pooled).entries()) {
+    if (Math.abs(v) < 1e-6) continue;
+    out.push(Math.abs(v - 1) < 1e-6 ? names[d] : `${names[d]}=${v.toFixed(2)}`);
+  }
+  return out.sort();
+}
 
 describe('toy tokenizer files', () => {
   it('keeps every known word whole: one token each, also with capitals and punctuation around it', () => {
@@ -70,34 +88,82 @@ describe('toy tokenizer files', () => {
 });
 
 describe('toy text encoder', () => {
-  it('gives zero rows for start, end, padding and meaningless words, and the meaning row for each known word', async () => {
+  it('gives zero rows for start, end, padding and meaningless words, and sums its rows as pooler_output', async () => {
     const encoding = toy.tokenizer.encode('a red circle on a blue sky');
     expect(encoding.ids).toHaveLength(77);
     const { hidden, pooled } = await states(encoding.ids);
-    const meaningOf = new Map(
-      [...knownWords()].map(([word, meaning]) => [toy.tokenizer.tokenize(word)[0], meaning]),
-    );
-    // bos, a, red, circle, o, n, a, blue, sky, eos, pad...: "on" is not a word the model knows.
-    const seen: string[] = [];
+    const meaningful = new Set(['red', 'circle', 'sky'].map((w) => toy.tokenizer.tokenize(w)[0]));
     encoding.ids.forEach((id, i) => {
-      const meaning = meaningOf.get(id);
-      if (meaning) seen.push(meaning);
-      expect(row(hidden, i), `position ${i}`).toEqual(meaning ? oneHot(meaning) : new Array(width).fill(0));
+      const row = Array.from(hidden.subarray(i * width, (i + 1) * width));
+      expect(
+        row.some((v) => v !== 0),
+        `position ${i}`,
+      ).toBe(meaningful.has(id));
     });
-    expect(seen).toEqual(['red', 'circle', 'blue', 'sky']);
     expect(encoding.ids[0]).toBe(toy.tokenizer.bosId);
     expect(encoding.ids[76]).toBe(toy.tokenizer.padId);
-    // pooler_output is the sum of the rows: the prompt's key.
-    const sum = ['red', 'circle', 'blue', 'sky'].map(oneHot).reduce((a, b) => a.map((v, d) => v + b[d]));
-    for (const [d, v] of Array.from(pooled).entries()) expect(v).toBeCloseTo(sum[d], 5);
-  });
-
-  it('gives synonyms their meaning’s row and an empty prompt all zeros', async () => {
-    for (const [word, meaning] of knownWords()) {
-      const { hidden } = await states(toy.tokenizer.encode(word).ids);
-      expect(row(hidden, 1), word).toEqual(oneHot(meaning));
+    for (let d = 0; d < width; d++) {
+      let sum = 0;
+      for (let i = 0; i < 77; i++) sum += hidden[i * width + d];
+      expect(pooled[d]).toBeCloseTo(sum, 5);
     }
     const empty = await states(toy.tokenizer.encode('').ids);
     expect(empty.hidden.every((v) => v === 0)).toBe(true);
+  });
+
+  it('puts a lone object in the centre; a colour before a background word describes the background', async () => {
+    expect(await said('a red circle on a blue sky')).toEqual(
+      [
+        'anywhere:circle',
+        'anywhere:red',
+        'background:sky',
+        'centre:circle',
+        'centre:named',
+        'centre:red',
+      ].sort(),
+    );
+  });
+
+  it('binds colour and shape to the position said with them, in either order and across clauses', async () => {
+    expect(await said('a yellow circle left and a red square right')).toEqual(
+      [
+        'anywhere:circle',
+        'anywhere:red',
+        'anywhere:square',
+        'anywhere:yellow',
+        'left:circle',
+        'left:named',
+        'left:yellow',
+        'right:named',
+        'right:red',
+        'right:square',
+      ].sort(),
+    );
+    expect(await said('a red square left and a yellow circle right')).toContain('left:red');
+    expect(await said('left a yellow ball, right a red box')).toEqual(
+      await said('a yellow circle left and a red square right'),
+    );
+    // A position on its own clause belongs to the phrase before it.
+    expect(await said('a red circle on a blue sky, left')).toEqual(
+      ['anywhere:circle', 'anywhere:red', 'background:sky', 'left:circle', 'left:named', 'left:red'].sort(),
+    );
+  });
+
+  it('places phrases without a position by their count, and a bare colour in no slot', async () => {
+    const two = await said('a purple circle and a pink square, sea');
+    expect(two).toContain('left:purple');
+    expect(two).toContain('right:pink');
+    expect(two.filter((w) => w.startsWith('centre:'))).toEqual([]);
+    const three = await said('a red circle, a green square and a blue triangle');
+    for (const w of ['left:red', 'centre:green', 'right:blue']) expect(three).toContain(w);
+    expect(await said('red')).toEqual(['anywhere:red']);
+    // Without any object word, a position asks for something there.
+    expect(await said('left')).toEqual(['left:named']);
+  });
+
+  it('gives synonyms their meaning', async () => {
+    for (const [word, meaning] of Object.entries(SYNONYMS))
+      expect(await said(`a ${word}`), word).toEqual(await said(`a ${meaning}`));
+    expect(SLOT_BLOCK).toBe(1 + COLOURS.length + SHAPES.length);
   });
 });
