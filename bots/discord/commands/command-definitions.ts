@@ -13,6 +13,24 @@ export const INPAINT_MENU_COMMAND = 'Inpaint';
 
 const choices = (values: readonly string[]) => values.map((v) => ({ name: v, value: v }));
 
+/** Discord shows at most 25 choices; with more, the value is typed and checked like the flag. */
+const MAX_CHOICES = 25;
+
+function pick(
+  name: string,
+  description: string,
+  values: readonly string[],
+): APIApplicationCommandBasicOption {
+  return values.length <= MAX_CHOICES
+    ? { type: ApplicationCommandOptionType.String, name, description, choices: choices(values) }
+    : {
+        type: ApplicationCommandOptionType.String,
+        name,
+        description: `${description}, e.g. ${values.slice(0, 3).join(', ')}`,
+        max_length: 64,
+      };
+}
+
 function str(
   name: string,
   description: string,
@@ -42,12 +60,7 @@ function renderOptions(config: Config): APIApplicationCommandBasicOption[] {
       min_value: 0,
       max_value: l.maxGuidance,
     },
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'sampler',
-      description: 'sampler',
-      choices: choices(SAMPLERS),
-    },
+    pick('sampler', 'sampler', SAMPLERS),
     {
       type: ApplicationCommandOptionType.Integer,
       name: 'seed',
@@ -79,12 +92,7 @@ function settingsOptions(): APIApplicationCommandBasicOption[] {
     str('size', 'default size WIDTHxHEIGHT (- clears)', false, 16),
     str('steps', 'default steps (- clears)', false, 8),
     str('cfg', 'default guidance scale (- clears)', false, 8),
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'sampler',
-      description: 'default sampler',
-      choices: choices([...SAMPLERS, '-']),
-    },
+    pick('sampler', 'default sampler (- clears)', [...SAMPLERS, '-']),
   ];
 }
 
@@ -129,12 +137,7 @@ export function commandDefinitions(config: Config): RESTPostAPIApplicationComman
       options: [
         str('prompt', 'what to animate, with flags', true),
         attachment('image', 'a picture to start from', false),
-        {
-          type: ApplicationCommandOptionType.String,
-          name: 'motion',
-          description: 'camera motion',
-          choices: choices(MOTIONS),
-        },
+        pick('motion', 'camera motion', MOTIONS),
         {
           type: ApplicationCommandOptionType.Integer,
           name: 'frames',

@@ -3,6 +3,7 @@
 // Aspect and size are read by core's flag parser so they are checked the same way.
 import type { Config } from '../../../core/config/config.ts';
 import { type FieldProblem, ValidationError } from '../../../core/errors.ts';
+import { normaliseSampler } from '../../../core/flags/flag-table.ts';
 import type { PromptParams } from '../../../core/flags/parse.ts';
 import { parsePrompt } from '../../../core/flags/parse.ts';
 import type { Motion, Sampler } from '../../../core/job/limits.ts';
@@ -43,7 +44,8 @@ export function typedOptions(input: CommandInput, config: Config): PromptParams 
   const cfg = number(input, 'cfg');
   if (cfg !== undefined) params.guidance = cfg;
   const sampler = text(input, 'sampler');
-  if (sampler) params.sampler = sampler as Sampler;
+  // Typed freely when there are too many samplers for Discord's choices: read like --sampler.
+  if (sampler) params.sampler = normaliseSampler(sampler) ?? (sampler as Sampler);
   const seed = number(input, 'seed');
   if (seed !== undefined) params.seed = seed;
   const count = number(input, 'count');
