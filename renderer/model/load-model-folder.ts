@@ -13,6 +13,7 @@ import { readModelSettings, usesGuidance } from './model-settings.ts';
 import { TextEncoder } from './text-encoder.ts';
 import { Unet } from './unet.ts';
 import { VaeDecoder, VaeEncoder } from './vae.ts';
+import { vaeEncoderFile } from './vae-encoder-file.ts';
 
 const DEFAULT_SCALING_FACTOR = 0.18215;
 
@@ -128,7 +129,10 @@ export async function loadModelFolder(
       );
     }
     const vaeDecoder = new VaeDecoder(await open(decoderFile), scalingFactor);
-    const vaeEncoder = encoderFile ? new VaeEncoder(await open(encoderFile), scalingFactor) : undefined;
+    // An encoder that samples inside its graph is opened as a copy that outputs mean and log-variance.
+    const encoder = encoderFile ? vaeEncoderFile(encoderFile, settings) : undefined;
+    if (encoder?.warning) settings.log?.(`warning: ${encoder.warning}`);
+    const vaeEncoder = encoder ? new VaeEncoder(await open(encoder.file), scalingFactor) : undefined;
     settings.log?.(
       `model ${name ?? path.basename(dir)}: ${String(index._class_name ?? 'diffusers')} on ${sessions[0].provider}`,
     );
