@@ -12,7 +12,10 @@ export interface RunSetup {
   generators: TorchGenerator[];
   schedulers: Scheduler[];
   latentSize: { h: number; w: number };
-  /** No guidance batch at scale <= 1, or for LCM and distilled models, which run without it. */
+  /**
+   * No guidance batch at scale <= 1 or for distilled models (an LCM pipeline, or imagine.json saying
+   * so). The lcm sampler alone still guides above 1, as diffusers does (SD 1.5 with an LCM-LoRA).
+   */
   withGuidance: boolean;
 }
 
@@ -23,6 +26,6 @@ export function prepareRun(model: LoadedModel, request: RenderRequest): RunSetup
     generators: seeds.map((s) => new TorchGenerator(s)),
     schedulers: seeds.map(() => schedulerForSampler(request.sampler, model.schedulerConfig)),
     latentSize: { h: request.height / 8, w: request.width / 8 },
-    withGuidance: request.guidance > 1 && request.sampler !== 'lcm' && model.usesGuidance,
+    withGuidance: request.guidance > 1 && model.usesGuidance,
   };
 }
