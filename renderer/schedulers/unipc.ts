@@ -190,7 +190,7 @@ export class UniPCMultistepScheduler implements Scheduler {
       const rk = (si.lambda - s0.lambda) / h;
       const mi = this.outputs[this.outputs.length - 1 - j];
       ratios.push(rk);
-      diffs.push(Float64Array.from(mi, (v, k) => (v - m0[k]) / rk));
+      diffs.push(scaledDifference(mi, m0, rk));
     }
     let rhos: number[] = [];
     if (diffs.length > 0) {
@@ -226,10 +226,10 @@ export class UniPCMultistepScheduler implements Scheduler {
       const rk = (si.lambda - s0.lambda) / h;
       const mi = this.outputs[this.outputs.length - 1 - j];
       ratios.push(rk);
-      diffs.push(Float64Array.from(mi, (v, k) => (v - m0[k]) / rk));
+      diffs.push(scaledDifference(mi, m0, rk));
     }
     const rhos = order === 1 ? [0.5] : solveLinear(UniPCMultistepScheduler.orderMatrix(ratios, order), b);
-    const dt = Float64Array.from(modelT, (v, k) => v - m0[k]);
+    const dt = scaledDifference(modelT, m0, 1);
     return this.combine(s0, t, hPhi1, bH, lastSample, m0, diffs, rhos.slice(0, -1), {
       weight: rhos[rhos.length - 1],
       diff: dt,
@@ -270,4 +270,11 @@ export class UniPCMultistepScheduler implements Scheduler {
     const sigma = this.sigmas[i];
     return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
   }
+}
+
+/** (a - b) / r, elementwise. */
+function scaledDifference(a: Float64Array, b: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let k = 0; k < out.length; k++) out[k] = (a[k] - b[k]) / r;
+  return out;
 }
