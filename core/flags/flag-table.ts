@@ -14,7 +14,9 @@ export type FlagName =
   | 'model'
   | 'frames'
   | 'fps'
-  | 'motion';
+  | 'motion'
+  | 'strength-schedule'
+  | 'morph-seed';
 
 export const FLAG_NAMES: readonly FlagName[] = [
   'ar',
@@ -30,6 +32,8 @@ export const FLAG_NAMES: readonly FlagName[] = [
   'frames',
   'fps',
   'motion',
+  'strength-schedule',
+  'morph-seed',
 ];
 
 /** Other spellings people bring from other tools. */
@@ -53,7 +57,9 @@ export const FLAG_EXAMPLES: Record<FlagName, string> = {
   model: '--model toy',
   frames: '--frames 16',
   fps: '--fps 8',
-  motion: '--motion zoom-in',
+  motion: '--motion zoom-in:0.5+pan-left',
+  'strength-schedule': '--strength-schedule 0:0.55,24:0.4',
+  'morph-seed': '--morph-seed 43',
 };
 
 /** Sampler spellings from A1111, ComfyUI and diffusers, mapped to ours. */

@@ -17,6 +17,9 @@ export function formatPrompt(parsed: ParsedPrompt): string {
   if (p.video?.frames !== undefined) parts.push(`--frames ${p.video.frames}`);
   if (p.video?.fps !== undefined) parts.push(`--fps ${p.video.fps}`);
   if (p.video?.motion !== undefined) parts.push(`--motion ${p.video.motion}`);
+  if (p.video?.strengthSchedule !== undefined)
+    parts.push(`--strength-schedule ${p.video.strengthSchedule.replace(/\s+/g, '')}`);
+  if (p.video?.morphSeed !== undefined) parts.push(`--morph-seed ${p.video.morphSeed}`);
   if (p.negativePrompt !== undefined) parts.push(`--no ${p.negativePrompt}`);
   return parts.join(' ');
 }

@@ -1,26 +1,13 @@
 // Parses `/imagine a fox in the snow --ar 16:9 --seed 7` into a prompt and job params.
 import { type FieldProblem, ValidationError } from '../errors.ts';
-import {
-  DEFAULT_LIMITS,
-  DEFAULT_PARAMS,
-  type Defaults,
-  type Limits,
-  MOTIONS,
-  SAMPLERS,
-} from '../job/limits.ts';
+import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, SAMPLERS } from '../job/limits.ts';
+import { formatMotion, parseMotion } from '../job/motion.ts';
 import { paramsSchema } from '../job/params.ts';
 import { NO_VIDEO_YET, VIDEO_AVAILABLE } from '../job/video.ts';
 import { problemsFromZod } from '../job/zod-problems.ts';
 import { didYouMean } from '../text/closest.ts';
 import { parseRatio, sizeForRatio } from './aspect.ts';
-import {
-  FLAG_ALIASES,
-  FLAG_EXAMPLES,
-  FLAG_NAMES,
-  type FlagName,
-  normaliseMotion,
-  normaliseSampler,
-} from './flag-table.ts';
+import { FLAG_ALIASES, FLAG_EXAMPLES, FLAG_NAMES, type FlagName, normaliseSampler } from './flag-table.ts';
 import { flagName, inlineValue, type Token, tokenize } from './tokens.ts';
 
 /** The params a prompt's flags set; everything else keeps the surface's defaults. */
@@ -35,7 +22,7 @@ export interface PromptParams {
   count?: number;
   strength?: number;
   model?: string;
-  video?: { frames?: number; fps?: number; motion?: (typeof MOTIONS)[number] };
+  video?: { frames?: number; fps?: number; motion?: string; strengthSchedule?: string; morphSeed?: number };
 }
 
 export interface ParsedPrompt {
@@ -60,7 +47,7 @@ export interface ParseOptions {
   video?: boolean;
 }
 
-const VIDEO_FLAGS: readonly FlagName[] = ['frames', 'fps', 'motion'];
+const VIDEO_FLAGS: readonly FlagName[] = ['frames', 'fps', 'motion', 'strength-schedule', 'morph-seed'];
 
 /** Which flag set which param, so range errors name the flag the user typed. */
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -78,6 +65,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'video.frames': '--frames',
   'video.fps': '--fps',
   'video.motion': '--motion',
+  'video.strengthSchedule': '--strength-schedule',
+  'video.morphSeed': '--morph-seed',
 };
 
 function resolveFlag(raw: string): FlagName | undefined {
@@ -209,6 +198,7 @@ function applyFlag(
       return undefined;
     }
     case 'seed':
+    case 'morph-seed':
     case 'steps':
     case 'n':
     case 'frames':
@@ -216,6 +206,7 @@ function applyFlag(
       const n = int();
       if (n === undefined) return `must be a whole number, e.g. ${FLAG_EXAMPLES[flag]}`;
       if (flag === 'seed') params.seed = n;
+      else if (flag === 'morph-seed') params.video = { ...params.video, morphSeed: n };
       else if (flag === 'steps') params.steps = n;
       else if (flag === 'n') params.count = n;
       else if (flag === 'frames') params.video = { ...params.video, frames: n };
@@ -237,11 +228,15 @@ function applyFlag(
       return undefined;
     }
     case 'motion': {
-      const motion = normaliseMotion(value);
-      if (!motion) return `is not a motion${didYouMean(value, MOTIONS)}; motions: ${MOTIONS.join(', ')}`;
-      params.video = { ...params.video, motion };
+      const moves = parseMotion(value);
+      if (typeof moves === 'string') return moves;
+      params.video = { ...params.video, motion: formatMotion(moves) };
       return undefined;
     }
+    case 'strength-schedule':
+      // Checked with the job's schema below, which names this flag.
+      params.video = { ...params.video, strengthSchedule: value };
+      return undefined;
     case 'model':
       params.model = value;
       return undefined;

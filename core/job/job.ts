@@ -6,7 +6,7 @@ import { knownFieldsAt } from './known-fields.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
 import { paramsSchema } from './params.ts';
 import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
-import { videoParamsProblem } from './video.ts';
+import { ANIMATE_STRENGTH, videoParamsProblem } from './video.ts';
 import { problemsFromZod } from './zod-problems.ts';
 
 export const JOB_KINDS = ['imagine', 'remix', 'inpaint', 'animate', 'upscale', 'variation'] as const;
@@ -115,11 +115,12 @@ export interface CreateJobOptions {
 function defaultStrength(kind: JobKind, defaults: Defaults): number {
   if (kind === 'inpaint') return defaults.inpaintStrength;
   if (kind === 'upscale') return 0.3;
+  if (kind === 'animate') return ANIMATE_STRENGTH;
   return defaults.strength;
 }
 
-/** Kinds that start from no picture, so a strength has nothing to act on. */
-const WITHOUT_PICTURE: readonly JobKind[] = ['imagine', 'animate'];
+/** Kinds that start from no picture, so a strength has nothing to act on (animate uses it per frame). */
+const WITHOUT_PICTURE: readonly JobKind[] = ['imagine'];
 
 const STRENGTH_UNUSED =
   'strength (--strength) only applies to a picture you start from (remix, inpaint): this job has none, so it was not used';

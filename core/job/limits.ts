@@ -28,15 +28,19 @@ export const SAMPLERS = [
 ] as const;
 export type Sampler = (typeof SAMPLERS)[number];
 
+/** Camera motions of an animation (see core/job/motion.ts for speeds and combinations). */
 export const MOTIONS = [
-  'none',
+  'static',
   'zoom-in',
   'zoom-out',
   'pan-left',
   'pan-right',
   'pan-up',
   'pan-down',
-  'orbit',
+  'tilt-up',
+  'tilt-down',
+  'rotate-cw',
+  'rotate-ccw',
 ] as const;
 export type Motion = (typeof MOTIONS)[number];
 
@@ -105,7 +109,7 @@ export const DEFAULT_PARAMS: Defaults = {
   maskBlur: 4,
   frames: 16,
   fps: 8,
-  motion: 'none',
+  motion: 'static',
   videoFormat: 'mp4',
   model: 'toy',
 };

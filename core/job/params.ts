@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { memoByPair } from '../memo-by-pair.ts';
 import { didYouMean } from '../text/closest.ts';
-import { type Defaults, type Limits, MAX_SEED, MOTIONS, SAMPLERS, VIDEO_FORMATS } from './limits.ts';
+import { type Defaults, type Limits, MAX_SEED, SAMPLERS, VIDEO_FORMATS } from './limits.ts';
+import { formatMotion, parseMotion } from './motion.ts';
+import { parseStrengthSchedule } from './video-schedule.ts';
 
 function between(min: number, max: number): string {
   return `must be between ${min} and ${max}`;
@@ -71,7 +73,29 @@ function buildParamsSchema(limits: Limits, defaults: Defaults) {
         .object({
           frames: intIn(1, limits.maxFrames).default(defaults.frames),
           fps: intIn(1, limits.maxFps).default(defaults.fps),
-          motion: oneOf(MOTIONS).default(defaults.motion),
+          /** `zoom-in`, `pan-left:2`, `zoom-in:0.5+pan-left`: stored in one spelling. */
+          motion: z
+            .string()
+            .default(defaults.motion)
+            .transform((text, ctx) => {
+              const moves = parseMotion(text);
+              if (typeof moves === 'string') {
+                ctx.addIssue({ code: 'custom', message: moves, input: text });
+                return z.NEVER;
+              }
+              return formatMotion(moves);
+            }),
+          /** Per-frame img2img strength, `0:0.55, 24:0.4`; the job's strength when absent. */
+          strengthSchedule: z
+            .string()
+            .refine((text) => typeof parseStrengthSchedule(text) !== 'string', {
+              error: (iss) => String(parseStrengthSchedule(String(iss.input))),
+            })
+            .optional(),
+          /** Seed morph: frame 0 is the job's seed, the last frame this one, the noise slerped between. */
+          morphSeed: intIn(0, MAX_SEED).optional(),
+          /** Make in-between frames up to this frame rate (ffmpeg minterpolate). */
+          interpolateFps: intIn(1, 60).optional(),
           format: oneOf(VIDEO_FORMATS).default(defaults.videoFormat),
         })
         .strict()

@@ -1,14 +1,16 @@
-// Whether this build makes videos. Until it does, video params on a picture job (and video flags in
-// any prompt not meant for a video) are refused with this message rather than dropped.
+// Video params belong to animate jobs only: on a picture job (and video flags in a prompt not meant
+// for a video) they are refused with a message that says so, rather than dropped.
 
-export const VIDEO_AVAILABLE = false;
+export const VIDEO_AVAILABLE = true;
 
+/** Kept for surfaces that still name it; videos exist now. */
 export const NO_VIDEO_YET = 'makes a video, and videos are not available yet: remove it to get a picture';
 
-/** The problem of video params on a job of this kind, if any (an animate job is told at render). */
+/** The problem of video params on a job of this kind, if any. */
 export function videoParamsProblem(kind: string): string | undefined {
   if (kind === 'animate') return undefined;
-  return VIDEO_AVAILABLE
-    ? `is only used by animate, not ${kind}: remove it or ask for animate`
-    : NO_VIDEO_YET;
+  return `makes a video, which only animate jobs do (not ${kind}): remove it, or ask for animate`;
 }
+
+/** An animate job's img2img strength per frame when it names none: enough change to move, not to drift. */
+export const ANIMATE_STRENGTH = 0.45;

@@ -35,6 +35,9 @@ export interface RenderRequest {
 export interface RenderProgress {
   step: number;
   total: number;
+  /** Animations: the frame being drawn (1-based once done), of how many. */
+  frame?: number;
+  frames?: number;
   /** JPEG of the first picture's current latents, on preview steps. */
   preview?: Buffer;
 }

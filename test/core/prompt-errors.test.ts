@@ -72,16 +72,31 @@ describe('unknown JSON fields', () => {
 });
 
 describe('nothing accepted is silently ignored', () => {
-  it('video flags on a picture are an error while there is no video', () => {
+  it('video flags on a picture are an error that points to animate; on animate they are taken', () => {
     const err = problemsOf(() => parsePrompt('waves --frames 16 --motion zoom-in --fps 8'));
     expect(err.problems.map((p) => p.field)).toEqual(['--frames', '--motion', '--fps']);
-    for (const p of err.problems) expect(p.problem).toContain('videos are not available yet');
+    for (const p of err.problems)
+      expect(p.problem).toBe('is only used for a video: remove it, or ask for a video');
     const json = problemsOf(() =>
       createJob({ ...base, params: { prompt: 'waves', video: { frames: 16, motion: 'zoom-in' } } }),
     );
     expect(json.problems).toHaveLength(1);
     expect(json.problems[0].field).toBe('params.video');
-    expect(json.problems[0].problem).toContain('videos are not available yet');
+    expect(json.problems[0].problem).toBe(
+      'makes a video, which only animate jobs do (not imagine): remove it, or ask for animate',
+    );
+    const animate = createJob({
+      ...base,
+      kind: 'animate',
+      params: { prompt: 'waves', video: { frames: 16, motion: 'zoom-in:0.5+pan-left' } },
+    });
+    expect(animate.params.video).toMatchObject({ frames: 16, motion: 'zoom-in:0.5+pan-left' });
+    expect(
+      parsePrompt('waves --frames 16 --motion Zoom_In+pan-left:2', { video: true }).params.video,
+    ).toEqual({
+      frames: 16,
+      motion: 'zoom-in+pan-left:2',
+    });
   });
 
   it('a picture job keeps no video params, so checking it again passes', () => {
