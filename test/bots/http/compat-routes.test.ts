@@ -33,6 +33,18 @@ describe('AUTOMATIC1111 routes', () => {
     const samplers = await bodyOf(h.fetch('/sdapi/v1/samplers'));
     expect(samplers).toContainEqual({ name: 'Euler a', aliases: ['euler_a'], options: {} });
     expect(samplers).toContainEqual({ name: 'DPM++ 2M Karras', aliases: ['dpmpp_2m_karras'], options: {} });
+    for (const name of [
+      'UniPC',
+      'Heun',
+      'DPM2',
+      'DPM2 a',
+      'DEIS',
+      'DPM++ 2S',
+      'DPM++ 2M SDE',
+      'DPM++ 2M SDE Karras',
+    ]) {
+      expect(samplers.map((s: { name: string }) => s.name)).toContain(name);
+    }
     const models = await bodyOf(h.fetch('/sdapi/v1/sd-models'));
     expect(models.map((m: { model_name: string }) => m.model_name)).toEqual(['toy', 'toy-inpaint']);
   });
@@ -183,8 +195,8 @@ describe('AUTOMATIC1111 routes', () => {
     const body = await bodyOf(res);
     expect(fieldsOf(body)).toEqual(['steps']);
     expect(body.detail).toBe(body.error.message);
-    const sampler = await bodyOf(h.json('/sdapi/v1/txt2img', { prompt: 'a fox', sampler_name: 'Heun' }));
-    expect(sampler.error.problems[0]).toMatchObject({ field: 'sampler_name', value: 'Heun' });
+    const sampler = await bodyOf(h.json('/sdapi/v1/txt2img', { prompt: 'a fox', sampler_name: 'Restart' }));
+    expect(sampler.error.problems[0]).toMatchObject({ field: 'sampler_name', value: 'Restart' });
     const ranges = await bodyOf(
       h.json('/sdapi/v1/txt2img', { prompt: 'a fox', width: 100, cfg_scale: 99, batch_size: 9 }),
     );
