@@ -138,7 +138,7 @@ describe('/imagine', () => {
       .filter((r) => r.method === 'PATCH' && r.status < 300)
       .map((r) => r.receivedAt);
     expect(edits.length).toBeGreaterThanOrEqual(3);
-    for (let i = 1; i < edits.length; i++) expect(edits[i] - edits[i - 1]).toBeGreaterThanOrEqual(1950);
+    for (let i = 1; i < edits.length; i++) expect(edits[i] - edits[i - 1]).toBeGreaterThanOrEqual(1900);
     // Far fewer edits than the renderer's 300 progress events.
     const events = await h.stack.system.events.read(jobIdOf(result));
     expect(events.filter((e) => e.event.type === 'progress').length).toBeGreaterThan(edits.length * 3);
