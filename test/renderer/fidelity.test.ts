@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_FLAGS, parseRenderArgs } from '../../bin/render-args.ts';
+import { paramsSchema, parseConfig, parsePrompt } from '../../core/index.ts';
 import type { Sampler } from '../../core/job/limits.ts';
 import { ModelCache } from '../../renderer/model/model-cache.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
@@ -29,9 +31,7 @@ interface FidelityCase {
   prompt: string;
   negative_prompt: string;
   strength?: number;
-  image?: string;
-  mask?: string;
-  mask_blur?: number;
+  cli_args: string[];
   reference: string[];
 }
 
@@ -46,23 +46,46 @@ async function rgb(png: Buffer | string): Promise<{ data: Buffer; width: number;
   return { data, width: info.width, height: info.height };
 }
 
-function requestOf(c: FidelityCase): RenderRequest {
-  const input = (file: string | undefined) =>
-    file === undefined ? undefined : readFileSync(path.join(fidelityDir, 'inputs', file));
+/**
+ * The request the render CLI makes of the case's `cli_args`: its own argument splitter, the chat
+ * prompt parser and the params schema at the default config, as bin/render.ts uses them.
+ */
+function cliRequest(c: FidelityCase): { model: string; request: RenderRequest } {
+  const argv = c.cli_args.map((a) =>
+    a
+      .replaceAll('{models}', path.join(fidelityDir, 'models'))
+      .replaceAll('{inputs}', path.join(fidelityDir, 'inputs')),
+  );
+  const { args, problems } = parseRenderArgs(argv);
+  expect(problems).toEqual([]);
+  const config = parseConfig({});
+  const parsed = parsePrompt(args.promptText, {
+    limits: config.limits,
+    defaults: config.defaults,
+    extraFlags: CLI_FLAGS,
+  });
+  const params = paramsSchema(config.limits, config.defaults).parse({
+    prompt: parsed.prompt,
+    ...parsed.params,
+  });
+  const isInpaint = args.mask !== undefined;
   return {
-    prompt: c.prompt,
-    negativePrompt: c.negative_prompt,
-    width: c.width,
-    height: c.height,
-    steps: c.steps,
-    guidance: c.cfg,
-    sampler: c.sampler,
-    seed: c.seed,
-    count: c.count,
-    strength: c.strength ?? 1,
-    image: input(c.image),
-    mask: input(c.mask),
-    maskOptions: { blur: c.mask_blur ?? 0, invert: false },
+    model: args.model ?? params.model,
+    request: {
+      prompt: params.prompt,
+      negativePrompt: params.negativePrompt,
+      width: params.width,
+      height: params.height,
+      steps: params.steps,
+      guidance: params.guidance,
+      sampler: params.sampler,
+      seed: params.seed ?? 0,
+      count: params.count,
+      strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
+      image: args.image ? readFileSync(args.image) : undefined,
+      mask: args.mask ? readFileSync(args.mask) : undefined,
+      maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
+    },
   };
 }
 
@@ -93,12 +116,26 @@ describe('fidelity: our pipelines draw what diffusers drew', () => {
 
   for (const c of file.cases) {
     it(`${c.name} matches diffusers (max abs <= ${tolerance.max_abs}, mean abs <= ${tolerance.mean_abs})`, async () => {
-      const model = path.join(fidelityDir, 'models', c.model);
-      const result = await runPipeline(cache, model, requestOf(c));
+      const { model, request } = cliRequest(c);
+      // The case's own fields say the same as its CLI arguments.
+      expect(path.basename(model)).toBe(c.model);
+      expect(request).toMatchObject({
+        prompt: c.prompt,
+        negativePrompt: c.negative_prompt,
+        width: c.width,
+        height: c.height,
+        steps: c.steps,
+        guidance: c.cfg,
+        sampler: c.sampler,
+        seed: c.seed,
+        count: c.count,
+        ...(c.strength === undefined ? {} : { strength: c.strength }),
+      });
+      const result = await runPipeline(cache, model, request);
       expect(result.images).toHaveLength(c.reference.length);
       if (c.model === 'tiny-latent-sample') {
         // This encoder samples inside its graph: the same seed must still give the same picture.
-        const again = await runPipeline(cache, model, requestOf(c));
+        const again = await runPipeline(cache, model, request);
         expect(again.images.map((i) => i.png.equals(result.images[0].png))).toEqual([true]);
       }
       let max = 0;
