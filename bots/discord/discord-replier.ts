@@ -30,7 +30,14 @@ export function createDiscordReplier(deps: DiscordReplierDeps): ChatReplier {
     await deps.editClock.turn(job.id);
     try {
       if (target.interaction) {
-        await deps.api.editOriginal(target.interaction.applicationId, target.interaction.token, message);
+        const sent = await deps.api.editOriginal(
+          target.interaction.applicationId,
+          target.interaction.token,
+          message,
+        );
+        // The message's own id outlives the token (a later delivery, e.g. a retried notice).
+        if (!target.messageId)
+          await deps.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), target.linkData);
       } else if (target.messageId) {
         await deps.api.editMessage(target.channelId, target.messageId, message);
       } else {

@@ -21,8 +21,8 @@ export interface MessageTarget {
   /** Set while the interaction token may still edit the message. */
   interaction?: { applicationId: string; token: string };
   added: ChatRequest['added'];
-  /** The Discord user to mention, for jobs that came from a hook (none) or a user. */
-  userId?: string;
+  /** What the link to the job's message holds (kept when the link is renewed). */
+  linkData: Record<string, string>;
 }
 
 export function messageKey(channelId: string, messageId: string): string {
@@ -58,5 +58,6 @@ export async function messageTarget(
       ? { interaction: { applicationId: origin.applicationId, token: origin.interactionToken! } }
       : {}),
     added,
+    linkData: link?.data ?? {},
   };
 }
