@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKGROUNDS, COLOURS } from '../../models/toy-model/vocabulary.ts';
 import type { ModelCache } from '../../renderer/model/model-cache.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { runPipeline } from '../../renderer/pipelines/run-pipeline.ts';
@@ -108,6 +109,29 @@ describe('honest pictures', () => {
     const snow = brightness(128 + 1.5 * r, 128 + 1.8 * r);
     expect(inside - rim).toBeGreaterThan(40);
     expect(snow - rim).toBeGreaterThan(40);
+  });
+
+  it('draws every colour visibly on every background: a dark rim where the colour alone would not show', async () => {
+    const brightness = ([r, g, b]: number[]) => (r + g + b) / 3;
+    const weakest: string[] = [];
+    for (const background of BACKGROUNDS)
+      for (const colour of COLOURS) {
+        const result = await runPipeline(cache, 'toy', {
+          ...base,
+          prompt: `a ${colour} circle on the ${background}`,
+          sampler: 'ddim',
+          steps: 10,
+        });
+        const rgb = await rgbOf(result.images[0].png);
+        const r = 0.18 * 256;
+        const inside = boxMean(rgb, 128 - 0.4 * r, 120, 128 + 0.4 * r, 136);
+        const rim = boxMean(rgb, 128 + r - 2, 124, 128 + r + 6, 132);
+        const outside = boxMean(rgb, 128 + 1.5 * r, 120, 128 + 1.8 * r, 136);
+        const colourStep = Math.hypot(...inside.map((v, c) => v - outside[c]));
+        const rimStep = Math.min(brightness(inside), brightness(outside)) - brightness(rim);
+        if (Math.max(colourStep, rimStep) < 40) weakest.push(`${colour} on ${background}`);
+      }
+    expect(weakest).toEqual([]);
   });
 
   it('keeps a circle round at 768x512 (and at 512x768)', async () => {
