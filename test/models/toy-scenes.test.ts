@@ -182,6 +182,19 @@ describe('prompts that name little or nothing', () => {
       expect(readScene(negated.rgb).left, `seed ${seed}`).not.toBe(plain.left);
     }
     expect(lefts.size).toBeGreaterThan(1);
+    // A bare colour as the negative prompt leans every slot: red vanishes from seed-chosen scenes.
+    const reds = (r: ReturnType<typeof readScene>) =>
+      [r.left, r.centre, r.right].filter((c) => c === 'red').length;
+    let without = 0;
+    let withNegative = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      without += reds(readScene((await render({ prompt: '', seed }, `negative-none-${seed}`)).rgb));
+      withNegative += reds(
+        readScene((await render({ prompt: '', negativePrompt: 'red', seed }, `negative-red-${seed}`)).rgb),
+      );
+    }
+    expect(without).toBeGreaterThanOrEqual(2);
+    expect(withNegative).toBe(0);
     // A negative background word keeps that background away.
     for (const seed of [1, 2, 3]) {
       const { rgb } = await render(
