@@ -259,8 +259,9 @@ export class DPMSolverMultistepScheduler implements Scheduler {
       ({ sampleCoeff, d0Coeff, noiseCoeff } = sdeCoefficients(s0, t, h));
       const e = -Math.expm1(-2 * h);
       d1Coeff = t.alpha * (e / (-2 * h) + 1);
-      // k-diffusion's phi_3 at 2h (its sample_dpmpp_3m_sde), the SDE twin of the ODE's D2 weight below.
-      d2Coeff = t.alpha * ((e - 2 * h) / (2 * h) ** 2 + 0.5);
+      // diffusers' weight, term for term ((1 - e^-2h - 2h) / (2h)^2 - 0.5): not k-diffusion's phi_3 at
+      // 2h, whose constant has the other sign; equal pictures to diffusers' are what is asked of it.
+      d2Coeff = t.alpha * ((e - 2 * h) / (2 * h) ** 2 - 0.5);
     } else if (this.dataPrediction) {
       const phi = Math.expm1(-h);
       sampleCoeff = t.sigmaT / s0.sigmaT;

@@ -35,7 +35,7 @@ export class HeunDiscreteScheduler implements Scheduler {
       trainSigmas,
       logSigmas,
       sigmaSpacing: sigmaSpacingFromConfig(r),
-      roundRespaced: false,
+      roundKarras: false,
     };
     this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
     this.clipRange = r.bool('clip_sample', false) ? r.number('clip_sample_range', 1) : undefined;

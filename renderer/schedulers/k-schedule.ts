@@ -14,8 +14,8 @@ export interface KScheduleOptions {
   /** log of `trainSigmas`, in float32 as diffusers keeps them. */
   logSigmas: Float64Array;
   sigmaSpacing: SigmaSpacing;
-  /** KDPM2 rounds the timesteps read back from respaced sigmas; Heun keeps them fractional. */
-  roundRespaced: boolean;
+  /** KDPM2 rounds the timesteps read back from Karras sigmas (not exponential ones); Heun never does. */
+  roundKarras: boolean;
 }
 
 /** Timesteps and sigmas (without the final zero) for `steps` steps, both noisy first. */
@@ -29,7 +29,7 @@ export function kSchedule(o: KScheduleOptions, steps: number): { timesteps: numb
       o.sigmaSpacing === 'karras' ? karrasSigmas(min, max, steps) : exponentialSigmas(min, max, steps),
     );
     timesteps = sigmas.map((s) => sigmaToTimestep(s, o.logSigmas));
-    if (o.roundRespaced) timesteps = timesteps.map(roundHalfEven);
+    if (o.roundKarras && o.sigmaSpacing === 'karras') timesteps = timesteps.map(roundHalfEven);
   }
   return { timesteps, sigmas };
 }

@@ -37,7 +37,7 @@ export class KDPM2AncestralDiscreteScheduler implements Scheduler {
       trainSigmas,
       logSigmas,
       sigmaSpacing: sigmaSpacingFromConfig(r),
-      roundRespaced: true,
+      roundKarras: true,
     };
     // diffusers has no x0-predicting variant of this scheduler either.
     this.prediction = r.choice('prediction_type', ['epsilon', 'v_prediction'], 'epsilon');

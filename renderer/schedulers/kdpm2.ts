@@ -35,7 +35,7 @@ export class KDPM2DiscreteScheduler implements Scheduler {
       trainSigmas,
       logSigmas,
       sigmaSpacing: sigmaSpacingFromConfig(r),
-      roundRespaced: true,
+      roundKarras: true,
     };
     // diffusers has no x0-predicting variant of this scheduler either.
     this.prediction = r.choice('prediction_type', ['epsilon', 'v_prediction'], 'epsilon');
