@@ -44,7 +44,8 @@ export async function animate(
 
   // 1. Read the plan: camera moves, strength per frame, prompt keyframes.
   const plan = readPlan(request);
-  const withGuidance = request.guidance > 1 && request.sampler !== 'lcm' && model.usesGuidance;
+  // As in every pipeline: lcm guides too, only distilled models skip the guidance batch.
+  const withGuidance = request.guidance > 1 && model.usesGuidance;
 
   // 2. Encode every keyframe's prompt once; frames in between get blended embeddings.
   const prompts = await encodePromptTrack(model, plan.prompts, request.negativePrompt, withGuidance);
