@@ -139,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       limits: config.limits,
       publicUrl: config.http.publicUrl,
       callbackSecret: config.callbackSecret,
+      video: config.video,
       ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
       repliers: {

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, SAMPLERS } 
 import { problemsFromZod } from '../job/zod-problems.ts';
 import { type DiscordConfig, DiscordEnvSchema, discordConfig } from './discord-settings.ts';
 import { type TelegramConfig, TelegramEnvSchema, telegramConfig } from './telegram-settings.ts';
+import { type VideoConfig, VideoEnvSchema, videoConfig } from './video-settings.ts';
 
 const intVar = (min: number, max: number) =>
   z
@@ -63,6 +64,7 @@ export const ConfigEnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ...DiscordEnvSchema,
   ...TelegramEnvSchema,
+  ...VideoEnvSchema,
   LIMIT_MAX_PIXELS: intVar(4096, 16_777_216).default(DEFAULT_LIMITS.maxPixels),
   LIMIT_MAX_SIDE: intVar(64, 8192).default(DEFAULT_LIMITS.maxSide),
   LIMIT_MAX_STEPS: intVar(1, 1000).default(DEFAULT_LIMITS.maxSteps),
@@ -113,6 +115,7 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   discord: DiscordConfig;
   telegram: TelegramConfig;
+  video: VideoConfig;
   limits: Limits;
   defaults: Defaults;
   /** Per owner: unfinished jobs, and submissions per minute with a burst (0 = unlimited). */
@@ -219,6 +222,7 @@ function fromEnv(e: Env): Config {
     logLevel: e.LOG_LEVEL,
     discord: discordConfig(e),
     telegram: telegramConfig(e),
+    video: videoConfig(e),
     limits,
     defaults,
     owners: { maxActive: e.OWNER_MAX_ACTIVE, perMinute: e.OWNER_PER_MINUTE, burst: e.OWNER_BURST },

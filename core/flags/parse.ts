@@ -160,7 +160,7 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
   return parsed;
 }
 
-const VIDEO_ONLY = 'is only used for a video: remove it, or ask for a video';
+const VIDEO_ONLY = 'makes a video, which only animate jobs do: remove it, or ask for animate';
 
 function unquote(text: string): string {
   const m = /^["“„«](.*)["”“»]$/s.exec(text);

@@ -113,8 +113,9 @@ export const FLOWS: Readonly<Record<JobKind, FlowDef>> = {
   imagine: buildFlow('imagine', { fetchesMedia: false, renderTimeoutMs: 10 * MINUTE, video: false }),
   remix: buildFlow('remix', { fetchesMedia: true, renderTimeoutMs: 10 * MINUTE, video: false }),
   inpaint: buildFlow('inpaint', { fetchesMedia: true, renderTimeoutMs: 10 * MINUTE, video: false }),
-  // Every frame is a full denoise, so an animation takes many times longer than a picture.
-  animate: buildFlow('animate', { fetchesMedia: false, renderTimeoutMs: 30 * MINUTE, video: true }),
+  // Every frame is a full denoise, so an animation takes many times longer than a picture. It may
+  // start from a given picture, which must be fetched like a remix's.
+  animate: buildFlow('animate', { fetchesMedia: true, renderTimeoutMs: 30 * MINUTE, video: true }),
   upscale: buildFlow('upscale', { fetchesMedia: true, renderTimeoutMs: 10 * MINUTE, video: false }),
   variation: buildFlow('variation', { fetchesMedia: true, renderTimeoutMs: 10 * MINUTE, video: false }),
 };

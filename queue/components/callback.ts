@@ -22,6 +22,7 @@ export function callbackPayload(
     ...(outcome.ok
       ? {
           images: outcome.images.map((i) => ({ url: link(i.artifact), artifact: i.artifact, seed: i.seed })),
+          ...(outcome.video ? { video: { url: link(outcome.video.artifact), ...outcome.video } } : {}),
           warnings: outcome.warnings,
         }
       : { error: { code: outcome.code, message: outcome.message } }),

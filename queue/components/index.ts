@@ -4,6 +4,7 @@ import { NOTIFY } from '../orchestrator/orchestrator.ts';
 import { archiveComponent } from './archive.ts';
 import { callbackComponent } from './callback.ts';
 import { encodeImageComponent } from './encode-image.ts';
+import { encodeVideoComponent } from './encode-video.ts';
 import { fetchMediaComponent } from './fetch-media.ts';
 import { moderateComponent } from './moderate.ts';
 import { notifyComponent } from './notify.ts';
@@ -21,6 +22,7 @@ export function componentHandlers(
     moderate: moderateComponent(services),
     render: renderComponent(services),
     'encode-image': encodeImageComponent(services),
+    'encode-video': encodeVideoComponent(services),
     'reply-chat': replyChatComponent(services),
     callback: callbackComponent(services),
     archive: archiveComponent(services),

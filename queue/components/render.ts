@@ -1,13 +1,17 @@
 // Render: runs the pipeline for the job's kind on this process's render thread, streams progress
 // (with preview pictures as short-lived artifacts) and keeps each picture as an artifact.
 import type { Job } from '../../core/job/job.ts';
+import type { AnimateRequest } from '../../renderer/pipelines/animate-request.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { ComponentError, type ComponentHandler } from '../orchestrator/component-worker.ts';
 import { progressCallbacks } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
 
 export interface RenderOutput {
+  /** For animate: frame 0 as a PNG still. */
   images: { artifact: string; seed: number }[];
+  /** For animate: every frame as raw RGB, one after another, for encode-video. */
+  frames?: { artifact: string; count: number; fps: number; width: number; height: number };
   width: number;
   height: number;
   model: string;
@@ -30,16 +34,10 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
     const host = services.renderHost;
     if (!host) throw new ComponentError('internal', 'this process has no renderer');
     const job = ctx.job;
-    if (job.kind === 'animate') {
-      throw new ComponentError(
-        'unsupported',
-        'short videos are not available yet: ask for a picture instead',
-        false,
-      );
-    }
     const media = (ctx.state.outputs['fetch-media'] ?? {}) as { image?: string; mask?: string };
     const load = async (id: string | undefined) =>
       id ? (await services.artifacts.get(id))?.bytes : undefined;
+    if (job.kind === 'animate') return renderAnimation(ctx, services, await load(media.image));
     const size = job.kind === 'upscale' ? upscaledSize(job, services.limits.maxPixels) : job.params;
     const request: RenderRequest = {
       prompt: job.params.prompt,
@@ -97,5 +95,77 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
       warnings: [...(job.warnings ?? []), ...result.warnings],
     };
     return output;
+  };
+}
+
+/** Progress of an animation: one bar over every frame's steps, with the latest frame as the preview. */
+async function renderAnimation(
+  ctx: Parameters<ComponentHandler>[0],
+  services: ComponentServices,
+  image: Buffer | undefined,
+): Promise<RenderOutput> {
+  const host = services.renderHost as NonNullable<ComponentServices['renderHost']>;
+  const job = ctx.job;
+  const video = job.params.video;
+  if (!video) throw new ComponentError('internal', 'an animate job without video params', false);
+  const request: AnimateRequest = {
+    prompt: job.params.prompt,
+    negativePrompt: job.params.negativePrompt,
+    width: job.params.width,
+    height: job.params.height,
+    steps: job.params.steps,
+    guidance: job.params.guidance,
+    sampler: job.params.sampler,
+    seed: job.params.seed,
+    strength: job.params.strength,
+    image,
+    frames: video.frames,
+    fps: video.fps,
+    motion: video.motion,
+    ...(video.strengthSchedule !== undefined ? { strengthSchedule: video.strengthSchedule } : {}),
+    ...(video.morphSeed !== undefined ? { morphSeed: video.morphSeed } : {}),
+  };
+  const callbacks = progressCallbacks(job, services);
+  await callbacks.started();
+  let published = Promise.resolve();
+  const result = await host.animate(job.params.model, request, {
+    signal: ctx.signal,
+    onProgress: (p) => {
+      if (!p.preview) return;
+      // One event per finished frame: the bar counts frames, the preview is the newest one.
+      const step = p.frame ?? 0;
+      const total = p.frames ?? video.frames;
+      callbacks.progress(step, total);
+      published = published
+        .then(async () => {
+          const preview = (
+            await services.artifacts.put(p.preview as Buffer, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })
+          ).id;
+          await ctx.publish({ type: 'progress', step, total, preview });
+        })
+        .catch(() => undefined);
+    },
+  });
+  await published;
+  const ttlMs = services.resultTtlMs ?? 7 * 24 * 3600 * 1000;
+  const poster = await services.artifacts.put(result.poster, 'image/png', { ttlMs });
+  // The frames only live until encode-video has read them.
+  const frames = await services.artifacts.put(Buffer.concat(result.frames), 'application/octet-stream', {
+    ttlMs: PREVIEW_TTL_MS,
+  });
+  return {
+    images: [{ artifact: poster.id, seed: result.seed }],
+    frames: {
+      artifact: frames.id,
+      count: result.frames.length,
+      fps: result.fps,
+      width: result.width,
+      height: result.height,
+    },
+    width: result.width,
+    height: result.height,
+    model: result.model,
+    pipeline: result.pipeline,
+    warnings: [...(job.warnings ?? []), ...result.warnings],
   };
 }

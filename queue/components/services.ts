@@ -8,12 +8,28 @@ import type { JobState } from '../orchestrator/job-state.ts';
 /** Fetches a platform's file (Discord attachment, Telegram file id) as bytes. */
 export type MediaResolver = (fileId: string, url: string | undefined, signal: AbortSignal) => Promise<Buffer>;
 
-/** What a surface is told when a job ends: the pictures, or why there are none. */
+/** An animate job's clip, as stored and as delivered. */
+export interface VideoOutcome {
+  artifact: string;
+  /** video/mp4, video/webm or image/gif. */
+  contentType: string;
+  format: 'mp4' | 'webm' | 'gif';
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** What a surface is told when a job ends: the pictures (and an animate job's video), or why there are none. */
 export type Outcome =
   | {
       ok: true;
+      /** For animate: frame 0 as a PNG still (with the clip's parameters). */
       images: { artifact: string; seed: number; contentType: string }[];
       grid?: string;
+      /** Present for animate jobs: send this, sized for the job's surface (see warnings). */
+      video?: VideoOutcome;
       warnings: string[];
     }
   | { ok: false; code: string; message: string };
@@ -48,6 +64,8 @@ export interface ComponentServices {
   moderation?: ModerationPolicy;
   callbackSecret?: string;
   fetch?: { maxBytes: number; timeoutMs: number; allowPrivate?: AllowPrivate };
+  /** ffmpeg binary and byte budget per destination for animate jobs' clips. */
+  video?: { ffmpegPath?: string; maxBytes?: Partial<Record<'discord' | 'telegram' | 'http', number>> };
   /** How long results are kept. */
   resultTtlMs?: number;
   /** Lets the render component read earlier outputs (upscale and variation of a past job). */

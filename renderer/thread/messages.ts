@@ -1,6 +1,7 @@
 // The messages between the render host (main thread) and the render thread.
 import type { FieldProblem } from '../../core/errors.ts';
 import type { SessionSettings } from '../onnx/session-options.ts';
+import type { AnimateRequest, AnimateResult } from '../pipelines/animate-request.ts';
 import type { RenderRequest, RenderResult } from '../pipelines/render-request.ts';
 
 export interface ThreadSetup {
@@ -12,6 +13,7 @@ export interface ThreadSetup {
 
 export type HostMessage =
   | { type: 'render'; id: number; model: string; request: RenderRequest }
+  | { type: 'animate'; id: number; model: string; request: AnimateRequest }
   | { type: 'cancel'; id: number }
   | { type: 'models'; id: number };
 
@@ -23,7 +25,16 @@ export type SerializedError =
 
 export type ThreadMessage =
   | { type: 'log'; line: string }
-  | { type: 'progress'; id: number; step: number; total: number; preview?: Uint8Array }
+  | {
+      type: 'progress';
+      id: number;
+      step: number;
+      total: number;
+      frame?: number;
+      frames?: number;
+      preview?: Uint8Array;
+    }
   | { type: 'result'; id: number; result: RenderResult }
+  | { type: 'animated'; id: number; result: AnimateResult }
   | { type: 'models'; id: number; available: string[]; loaded: string[] }
   | { type: 'error'; id: number; error: SerializedError };

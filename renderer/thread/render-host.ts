@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../../core/errors.ts';
 import { ModelFolderError } from '../model/model-folder-error.ts';
 import type { SessionSettings } from '../onnx/session-options.ts';
+import type { AnimateRequest, AnimateResult } from '../pipelines/animate-request.ts';
 import {
   RenderCancelledError,
   type RenderHooks,
@@ -77,6 +78,7 @@ export class RenderHost {
       pending.hooks?.onProgress?.({
         step: message.step,
         total: message.total,
+        ...(message.frame !== undefined ? { frame: message.frame, frames: message.frames } : {}),
         ...(message.preview ? { preview: toBuffer(message.preview) } : {}),
       });
       return;
@@ -87,6 +89,11 @@ export class RenderHost {
     else if (message.type === 'result') {
       const result = message.result;
       for (const image of result.images) image.png = toBuffer(image.png);
+      pending.resolve(result as never);
+    } else if (message.type === 'animated') {
+      const result = message.result;
+      result.frames = result.frames.map(toBuffer);
+      result.poster = toBuffer(result.poster);
       pending.resolve(result as never);
     } else pending.resolve(message as never);
   }
@@ -111,6 +118,15 @@ export class RenderHost {
   }
 
   render(model: string, request: RenderRequest, hooks?: RenderHooks): Promise<RenderResult> {
+    return this.start<RenderResult>((id) => ({ type: 'render', id, model, request }), hooks);
+  }
+
+  /** A clip's frames (the animate pipeline), on the same thread and queue as pictures. */
+  animate(model: string, request: AnimateRequest, hooks?: RenderHooks): Promise<AnimateResult> {
+    return this.start<AnimateResult>((id) => ({ type: 'animate', id, model, request }), hooks);
+  }
+
+  private start<T>(message: (id: number) => HostMessage, hooks?: RenderHooks): Promise<T> {
     const id = this.nextId++;
     if (hooks?.signal?.aborted) return Promise.reject(new RenderCancelledError());
     hooks?.signal?.addEventListener(
@@ -120,7 +136,7 @@ export class RenderHost {
         once: true,
       },
     );
-    return this.call<RenderResult>({ type: 'render', id, model, request }, hooks);
+    return this.call<T>(message(id), hooks);
   }
 
   async models(): Promise<{ available: string[]; loaded: string[] }> {

@@ -5,6 +5,8 @@ import { ValidationError } from '../../core/errors.ts';
 import { ModelCache } from '../model/model-cache.ts';
 import { ModelFolderError } from '../model/model-folder-error.ts';
 import { RenderCancelledError, type RenderRequest } from '../pipelines/render-request.ts';
+import { animate } from '../pipelines/animate.ts';
+import type { AnimateRequest } from '../pipelines/animate-request.ts';
 import { runPipeline } from '../pipelines/run-pipeline.ts';
 import type { HostMessage, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
 
@@ -58,6 +60,36 @@ async function render(id: number, model: string, request: RenderRequest): Promis
   }
 }
 
+async function animation(id: number, model: string, request: AnimateRequest): Promise<void> {
+  const controller = new AbortController();
+  if (cancelledEarly.delete(id)) controller.abort();
+  running.set(id, controller);
+  try {
+    const result = await animate(
+      await cache.get(model),
+      { ...request, image: asBuffer(request.image) },
+      {
+        signal: controller.signal,
+        onProgress: (p) =>
+          send({
+            type: 'progress',
+            id,
+            step: p.step,
+            total: p.total,
+            frame: p.frame,
+            frames: p.frames,
+            preview: p.preview,
+          }),
+      },
+    );
+    send({ type: 'animated', id, result });
+  } catch (err) {
+    send({ type: 'error', id, error: serialize(err) });
+  } finally {
+    running.delete(id);
+  }
+}
+
 // One render at a time: the sessions already use every core.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: HostMessage) => {
@@ -72,6 +104,8 @@ port.on('message', (message: HostMessage) => {
       available: cache.available(),
       loaded: cache.available().filter((n) => cache.isLoaded(n)),
     });
+  } else if (message.type === 'animate') {
+    queue = queue.then(() => animation(message.id, message.model, message.request));
   } else {
     queue = queue.then(() => render(message.id, message.model, message.request));
   }

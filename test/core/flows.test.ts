@@ -81,9 +81,9 @@ describe('shipped flows', () => {
     }
   });
 
-  it('fetches media only for kinds with an input picture', () => {
+  it('fetches media only for kinds with an input picture (animate may start from one)', () => {
     const fetching = JOB_KINDS.filter((k) => componentByName(flowFor(k), 'fetch-media'));
-    expect(fetching).toEqual(['remix', 'inpaint', 'upscale', 'variation']);
+    expect(fetching).toEqual(['remix', 'inpaint', 'animate', 'upscale', 'variation']);
     expect(componentByName(flowFor('inpaint'), 'render')?.deps).toEqual(['fetch-media', 'moderate']);
     expect(componentByName(flowFor('imagine'), 'render')?.deps).toEqual(['moderate']);
   });

@@ -76,7 +76,7 @@ describe('nothing accepted is silently ignored', () => {
     const err = problemsOf(() => parsePrompt('waves --frames 16 --motion zoom-in --fps 8'));
     expect(err.problems.map((p) => p.field)).toEqual(['--frames', '--motion', '--fps']);
     for (const p of err.problems)
-      expect(p.problem).toBe('is only used for a video: remove it, or ask for a video');
+      expect(p.problem).toBe('makes a video, which only animate jobs do: remove it, or ask for animate');
     const json = problemsOf(() =>
       createJob({ ...base, params: { prompt: 'waves', video: { frames: 16, motion: 'zoom-in' } } }),
     );

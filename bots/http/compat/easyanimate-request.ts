@@ -1,5 +1,6 @@
 // EasyAnimate's infer_forward body, read into our job params. Defaults are EasyAnimate's own; the model
-// paths are accepted ("none" = default) and a LoRA is ignored with a warning. Pictures only for now.
+// paths are accepted ("none" = default) and a LoRA is ignored with a warning. A video request
+// (is_image false and length_slider above 1) becomes an animate job of length_slider frames.
 import { z } from 'zod';
 import type { FieldProblem } from '../../../core/errors.ts';
 import type { Sampler } from '../../../core/job/limits.ts';
@@ -34,6 +35,8 @@ export const EasyAnimateInferSchema = z.looseObject({
   width_slider: numeric(672),
   height_slider: numeric(384),
   length_slider: numeric(144),
+  /** Not in EasyAnimate's own form (its clips play at 8 fps); accepted so a caller can choose. */
+  fps: numeric(8),
   is_image: flag,
   seed_textbox: numeric(43),
   lora_alpha_slider: numeric(0.55),
@@ -82,6 +85,7 @@ export function easyAnimateParams(
     height: body.height_slider,
     ...(body.seed_textbox !== -1 ? { seed: body.seed_textbox } : {}),
     ...(model ? { model } : {}),
+    ...(wantsVideo(body) ? { video: { frames: body.length_slider, fps: body.fps, format: 'mp4' } } : {}),
   };
   return { params, problems, warnings };
 }
@@ -98,6 +102,8 @@ export function easyAnimateFieldOf(field: string): string {
     'params.seed': 'seed_textbox',
     'params.sampler': 'sampler_dropdown',
     'params.model': 'base_model_path',
+    'params.video.frames': 'length_slider',
+    'params.video.fps': 'fps',
   };
   return names[field] ?? field;
 }

@@ -70,9 +70,10 @@ function allProblems(
 export function readPromptFlags(
   text: string,
   config: Config,
+  video = false,
 ): { prompt: string; params: Record<string, unknown> } {
   try {
-    const parsed = parsePrompt(text, { limits: config.limits, defaults: config.defaults });
+    const parsed = parsePrompt(text, { limits: config.limits, defaults: config.defaults, video });
     return { prompt: parsed.prompt, params: { ...parsed.params } };
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
@@ -109,7 +110,7 @@ export async function buildJobRequest(body: RequestBody, deps: BuildDeps): Promi
   }
   const explicit = fields.params ?? {};
   const text = fields.prompt ?? (typeof explicit.prompt === 'string' ? explicit.prompt : '');
-  const { prompt, params } = readPromptFlags(text, deps.config);
+  const { prompt, params } = readPromptFlags(text, deps.config, fields.kind === 'animate');
   const inputs: Record<string, unknown> = {};
   const uploads: CheckedUpload[] = [];
   for (const field of ['image', 'mask'] as const) {

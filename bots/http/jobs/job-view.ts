@@ -1,6 +1,6 @@
 // A job as the API shows it: status, where it is in its flow, progress, queue place, result links,
 // error with its reason code, and the callback delivery log.
-import type { EncodedOutput } from '../../../queue/components/encode-image.ts';
+import { encodedOutputOf } from '../../../queue/components/encoded-output.ts';
 import { isSkipped } from '../../../queue/components/skipped.ts';
 import type { ComponentState, JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { DeliveryAttempt } from '../../../queue/webhooks/deliver-webhook.ts';
@@ -16,11 +16,12 @@ export function isFinalStatus(status: string): boolean {
 }
 
 export function resultView(outputs: Record<string, unknown>, base: LinkBase): ResultView | undefined {
-  const encoded = outputs['encode-image'] as EncodedOutput | undefined;
+  const encoded = encodedOutputOf(outputs);
   if (!encoded) return undefined;
   return {
     images: encoded.images.map((i) => ({ url: artifactUrl(base, i.artifact), ...i })),
     ...(encoded.grid ? { grid: { url: artifactUrl(base, encoded.grid), artifact: encoded.grid } } : {}),
+    ...(encoded.video ? { video: { url: artifactUrl(base, encoded.video.artifact), ...encoded.video } } : {}),
     warnings: encoded.warnings,
   };
 }

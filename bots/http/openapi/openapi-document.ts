@@ -207,9 +207,9 @@ export function openApiDocument(config: Config): Json {
       },
       '/easyanimate/infer_forward': {
         post: {
-          summary: 'EasyAnimate inference (pictures; video is not available yet)',
+          summary: 'EasyAnimate inference: an MP4 of length_slider frames (or a picture with is_image)',
           requestBody: { content: json('EasyAnimateInfer') },
-          responses: { '200': { description: 'message, base64_encoding' }, ...errors(400, 501) },
+          responses: { '200': { description: 'message, base64_encoding' }, ...errors(400) },
         },
       },
       '/easyanimate/update_diffusion_transformer': {

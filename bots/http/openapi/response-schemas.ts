@@ -34,6 +34,20 @@ export const ImageResultSchema = z.object({
 export const ResultSchema = z.object({
   images: z.array(ImageResultSchema),
   grid: z.object({ url: z.string(), artifact: z.string() }).optional(),
+  /** Animate jobs: the clip (images then hold frame 0 as a still). */
+  video: z
+    .object({
+      url: z.string(),
+      artifact: z.string(),
+      contentType: z.string(),
+      format: z.enum(['mp4', 'webm', 'gif']),
+      frames: z.number().int(),
+      fps: z.number(),
+      width: z.number().int(),
+      height: z.number().int(),
+      bytes: z.number().int(),
+    })
+    .optional(),
   warnings: z.array(z.string()),
 });
 

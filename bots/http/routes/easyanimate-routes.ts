@@ -1,6 +1,6 @@
-// EasyAnimate-compatible routes under /easyanimate: infer_forward answers with the picture as base64
-// (video needs the video pipeline, which is not here yet), and the two update calls choose the model and
-// edition later calls of the same key use.
+// EasyAnimate-compatible routes under /easyanimate: infer_forward answers with the MP4 (or, for
+// is_image, the picture) as base64, and the two update calls choose the model and edition later calls
+// of the same key use.
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.ts';
 import type { ApiServices } from '../api-services.ts';
@@ -18,7 +18,7 @@ import { awaitFinal } from '../jobs/await-final.ts';
 import { bodyProblems } from '../jobs/body-problems.ts';
 import { failedJobError } from '../jobs/failed-job-error.ts';
 import { readJson } from '../jobs/read-request-body.ts';
-import { resultPictures } from '../jobs/result-pictures.ts';
+import { resultPictures, resultVideo } from '../jobs/result-pictures.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { artifactUrl, linkBase } from '../links.ts';
 import { modelsView } from './models-route.ts';
@@ -42,25 +42,26 @@ export function easyAnimateRoutes(s: ApiServices): Hono<HttpEnv> {
     const parsed = EasyAnimateInferSchema.safeParse(await readObject(c.req.raw), { reportInput: true });
     if (!parsed.success) throw new ValidationError(bodyProblems(parsed.error, []), 'invalid request');
     const body = parsed.data;
-    if (wantsVideo(body)) {
-      throw new ApiError(
-        501,
-        'unsupported',
-        'video is not available yet: set is_image to true (or length_slider to 1) for a picture',
-        {
-          reason: 'video_not_available',
-        },
-      );
-    }
     const chosen = (await s.redis.hget(choiceKey(caller.owner), 'model')) ?? undefined;
     const { params, problems, warnings } = easyAnimateParams(body, chosen);
     if (problems.length > 0) throw new ValidationError(problems, 'invalid request');
+    const video = wantsVideo(body);
     const outcome = await submitJob(s, caller, {
-      request: { kind: 'imagine', origin: { surface: 'http' }, params },
+      request: { kind: video ? 'animate' : 'imagine', origin: { surface: 'http' }, params },
       renameField: easyAnimateFieldOf,
     });
     const state = await awaitFinal(s, outcome.job.id, caller.owner, c.req.raw.signal);
     if (state.status !== 'done') throw failedJobError(state);
+    if (video) {
+      const clip = await resultVideo(s, state);
+      return c.json({
+        message: 'Success',
+        save_sample_path: artifactUrl(linkBase(c, s.config.http.publicUrl), clip.artifact),
+        base64_encoding: clip.bytes.toString('base64'),
+        seed: state.job.params.seed,
+        ...(clip.warnings.length + warnings.length > 0 ? { warnings: [...warnings, ...clip.warnings] } : {}),
+      });
+    }
     const [picture] = await resultPictures(s, state);
     return c.json({
       message: 'Success',

@@ -37,18 +37,18 @@ describe('what a job did not use is told, not dropped', () => {
     );
   }
 
-  it('refuses video flags and video params on a picture job, saying videos are not available', async () => {
+  it('refuses video flags and video params on a picture job, pointing to animate', async () => {
     const flags = await h.json('/v1/jobs', { prompt: 'waves --frames 16 --motion zoom-in' });
     expect(flags.status).toBe(400);
     const flagsBody = await bodyOf(flags);
-    expect(flagsBody.error.message).toContain('--frames makes a video, and videos are not available yet');
+    expect(flagsBody.error.message).toContain('--frames makes a video, which only animate jobs do');
     expect(flagsBody.error.message).toContain('--motion makes a video');
     const json = await h.json('/v1/jobs', { prompt: 'waves', params: { video: { fps: 4 } } });
     expect(json.status).toBe(400);
     expect((await bodyOf(json)).error.problems).toContainEqual(
       expect.objectContaining({
         field: 'params.video',
-        problem: expect.stringContaining('not available yet'),
+        problem: expect.stringContaining('makes a video, which only animate jobs do (not imagine)'),
       }),
     );
   });
