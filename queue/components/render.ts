@@ -131,17 +131,25 @@ async function renderAnimation(
   const result = await host.animate(job.params.model, request, {
     signal: ctx.signal,
     onProgress: (p) => {
-      if (!p.preview) return;
-      // One event per finished frame: the bar counts frames, the preview is the newest one.
-      const step = p.frame ?? 0;
       const total = p.frames ?? video.frames;
-      callbacks.progress(step, total);
+      const frame = p.frame ?? 1;
+      if (!p.preview) {
+        // A step inside frame `frame`: the frames before it are done.
+        published = published
+          .then(() =>
+            ctx.publish({ type: 'progress', step: frame - 1, total, frameStep: p.step, frameSteps: p.total }),
+          )
+          .catch(() => undefined);
+        return;
+      }
+      // A finished frame: the bar counts frames, the preview is the newest one.
+      callbacks.progress(frame, total);
       published = published
         .then(async () => {
           const preview = (
             await services.artifacts.put(p.preview as Buffer, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })
           ).id;
-          await ctx.publish({ type: 'progress', step, total, preview });
+          await ctx.publish({ type: 'progress', step: frame, total, preview });
         })
         .catch(() => undefined);
     },

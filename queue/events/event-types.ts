@@ -4,7 +4,16 @@ import type { JobStatus } from '../../core/flows/flow-types.ts';
 export type JobEvent =
   | { type: 'status'; status: JobStatus; finished?: string }
   | { type: 'queue'; position: number; etaMs?: number }
-  | { type: 'progress'; step: number; total: number; preview?: string }
+  | {
+      type: 'progress';
+      /** Animate: frames done of all frames; the preview is the newest frame. */
+      step: number;
+      total: number;
+      preview?: string;
+      /** Animate: the step inside the frame being drawn, of its steps. */
+      frameStep?: number;
+      frameSteps?: number;
+    }
   | { type: 'done'; outputs: Record<string, unknown> }
   | { type: 'failed'; code: string; message: string }
   | { type: 'cancelled'; message: string };

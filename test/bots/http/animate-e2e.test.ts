@@ -47,8 +47,13 @@ describe('animate through the HTTP surface on the toy model', () => {
     const events = await readSse(await h.fetch(`/v1/jobs/${id}/events`));
     const done = events.at(-1);
     expect(done?.event).toBe('done');
-    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data);
-    // One event per frame, counted over the frames, each with that frame as the preview.
+    const all = events.filter((e) => e.event === 'progress').map((e) => e.data);
+    // Steps inside each frame (frame 0 a full txt2img of 4 steps, the others img2img at 0.45: one step)...
+    const steps = all.filter((p) => p.frameStep !== undefined);
+    expect(steps.filter((p) => p.step === 0).map((p) => p.frameStep)).toEqual([1, 2, 3]);
+    for (const p of steps) expect(p).toMatchObject({ total: 6, frameSteps: p.step === 0 ? 4 : 1 });
+    // ...and one event per finished frame, counted over the frames, with that frame as the preview.
+    const progress = all.filter((p) => p.frameStep === undefined);
     expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const p of progress) expect(p).toMatchObject({ total: 6, previewUrl: expect.any(String) });
     const preview = await bytesAt(progress[5].previewUrl);
