@@ -21,6 +21,8 @@ export interface BotContext {
   artifacts: ArtifactStore;
   redis: Redis;
   keyPrefix: string;
+  /** The orchestrator's sorted set of unfinished jobs (a restarted bot watches them again). */
+  activeJobsKey: string;
   log: (line: string) => void;
   /** Progress watchers still running, stopped when the bot closes. */
   watchers: Set<{ stop(): void; done: Promise<void> }>;
@@ -51,6 +53,7 @@ export function createBotContext(deps: BotContextDeps): BotContext {
     artifacts: deps.artifacts,
     redis,
     keyPrefix,
+    activeJobsKey: deps.system.orchestrator.keys.active,
     log,
     watchers: new Set(),
   };

@@ -11,6 +11,7 @@ import { type BotContext, closeBotContext, createBotContext } from './bot-contex
 import { commandDefinitions } from './commands/command-definitions.ts';
 import { registerCommands } from './commands/register-commands.ts';
 import { handleInteraction } from './interactions/handle-interaction.ts';
+import { resumeProgress } from './interactions/progress-watch.ts';
 
 export interface DiscordBotDeps {
   config: Config;
@@ -64,6 +65,11 @@ export async function startDiscordBot(deps: DiscordBotDeps): Promise<DiscordBot>
   await client.login(token);
   await ready;
   log(`discord: connected as ${client.user?.tag ?? applicationId}`);
+  const resumed = await resumeProgress(ctx).catch((err) => {
+    log(`discord: could not resume progress messages: ${(err as Error).message}`);
+    return 0;
+  });
+  if (resumed > 0) log(`discord: watching ${resumed} unfinished jobs again`);
   return {
     context: ctx,
     applicationId,

@@ -27,23 +27,24 @@ export function createDiscordReplier(deps: DiscordReplierDeps): ChatReplier {
       ? await resultMessage(job, outcome, artifacts, { added: target.added, buttons: fromUser })
       : failureMessage(job, outcome);
     await deps.editClock.markFinal(job.id);
-    await deps.editClock.turn(job.id);
     try {
-      if (target.interaction) {
-        const sent = await deps.api.editOriginal(
-          target.interaction.applicationId,
-          target.interaction.token,
-          message,
-        );
-        // The message's own id outlives the token (a later delivery, e.g. a retried notice).
-        if (!target.messageId)
-          await deps.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), target.linkData);
-      } else if (target.messageId) {
-        await deps.api.editMessage(target.channelId, target.messageId, message);
-      } else {
-        const sent = await deps.api.createMessage(origin.channelId, message);
-        await deps.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), {});
-      }
+      await deps.editClock.spaced(job.id, async () => {
+        if (target.interaction) {
+          const sent = await deps.api.editOriginal(
+            target.interaction.applicationId,
+            target.interaction.token,
+            message,
+          );
+          // The message's own id outlives the token (a later delivery, e.g. a retried notice).
+          if (!target.messageId)
+            await deps.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), target.linkData);
+        } else if (target.messageId) {
+          await deps.api.editMessage(target.channelId, target.messageId, message);
+        } else {
+          const sent = await deps.api.createMessage(origin.channelId, message);
+          await deps.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), {});
+        }
+      });
     } catch (err) {
       // The message or channel is gone (deleted by its owner): nothing to deliver to, and retrying
       // would not bring it back.

@@ -9,9 +9,9 @@ import { userMessage } from '../../shared/chat-jobs.ts';
 import { buildChatRequest, type ChatRequest } from '../../shared/chat-request.ts';
 import type { BotContext } from '../bot-context.ts';
 import { messageKey } from '../message-target.ts';
-import { progressMessage } from '../messages/progress-message.ts';
 import type { InteractionReply } from './interaction-reply.ts';
 import { checkJob, checkPlace } from './policy.ts';
+import { watchProgress } from './progress-watch.ts';
 import { whoWhere } from './who-where.ts';
 
 export function originOf(interaction: APIInteraction): Origin {
@@ -83,40 +83,9 @@ export async function startJob(
   const { job } = submitted;
   const data = { added: JSON.stringify(added), owner: at.userId };
   await ctx.jobMessages.link(job.id, messageKey(at.channelId, 'original'), data);
-  watchProgress(ctx, reply, job, data, { position: submitted.position, etaMs: submitted.etaMs });
+  watchProgress(ctx, job, (message) => reply.editOriginal(message), data, {
+    position: submitted.position,
+    etaMs: submitted.etaMs,
+  });
   return job;
-}
-
-/** Edits the job's message as it waits and renders, at most once per 2 s, until the render is done. */
-function watchProgress(
-  ctx: BotContext,
-  reply: InteractionReply,
-  job: Job,
-  data: Record<string, string>,
-  initial: { position: number; etaMs?: number },
-): void {
-  let linked = false;
-  const watcher = ctx.jobs.watch(
-    job.id,
-    async (view) => {
-      const preview = view.preview ? await ctx.jobs.artifact(view.preview) : undefined;
-      const message = progressMessage(job, view, preview);
-      await ctx.editClock.turn(job.id);
-      if (await ctx.editClock.isFinal(job.id)) return;
-      const sent = await reply.editOriginal(message);
-      if (!linked) {
-        linked = true;
-        await ctx.jobMessages.link(job.id, messageKey(sent.channel_id, sent.id), data);
-      }
-    },
-    {
-      minIntervalMs: ctx.editClock.minMs,
-      initial: {
-        position: initial.position,
-        ...(initial.etaMs !== undefined ? { etaMs: initial.etaMs } : {}),
-      },
-    },
-  );
-  ctx.watchers.add(watcher);
-  void watcher.done.finally(() => ctx.watchers.delete(watcher));
 }

@@ -1,14 +1,22 @@
 // Spaces the edits of one job's message (progress from the bot process, the result from whichever
-// process delivers it) at least `minMs` apart, across processes: each edit reserves its turn in
-// Redis. Once the result is in, progress edits that were still waiting are dropped.
+// process delivers it) at least `minMs` apart, across processes, as Discord sees them: an edit
+// claims its turn in Redis only once `minMs` have passed since the previous edit was answered.
+// Once the result is in, progress edits that were still waiting are dropped.
 import type { Redis } from 'ioredis';
 
-const RESERVE = `
+// The key holds when the last edit was claimed, then when it was answered (whichever is later).
+const CLAIM = `
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local now = tonumber(ARGV[1])
-local at = math.max(now, last + tonumber(ARGV[2]))
-redis.call('SET', KEYS[1], at, 'PX', ARGV[3])
-return at - now`;
+local due = last + tonumber(ARGV[2])
+if now < due then return due - now end
+redis.call('SET', KEYS[1], now, 'PX', ARGV[3])
+return 0`;
+
+const DONE = `
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > last then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 0`;
 
 const KEEP_MS = 3600 * 1000;
 
@@ -23,12 +31,19 @@ export class EditClock {
     return `${this.keyPrefix}:discord:edit-${part}:${jobId}`;
   }
 
-  /** Waits until this edit may go out. */
-  async turn(jobId: string): Promise<void> {
-    const waitMs = Number(
-      await this.redis.eval(RESERVE, 1, this.key(jobId, 'turn'), Date.now(), this.minMs, KEEP_MS),
-    );
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  /** Runs `edit` once it is this edit's turn; the next turn starts `minMs` after it was answered. */
+  async spaced<T>(jobId: string, edit: () => Promise<T>): Promise<T> {
+    const key = this.key(jobId, 'turn');
+    for (;;) {
+      const waitMs = Number(await this.redis.eval(CLAIM, 1, key, Date.now(), this.minMs, KEEP_MS));
+      if (waitMs <= 0) break;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+    try {
+      return await edit();
+    } finally {
+      await this.redis.eval(DONE, 1, key, Date.now(), KEEP_MS);
+    }
   }
 
   /** The result is about to be posted: later progress edits are skipped. */

@@ -138,10 +138,30 @@ describe('/imagine', () => {
       .filter((r) => r.method === 'PATCH' && r.status < 300)
       .map((r) => r.receivedAt);
     expect(edits.length).toBeGreaterThanOrEqual(3);
-    for (let i = 1; i < edits.length; i++) expect(edits[i] - edits[i - 1]).toBeGreaterThanOrEqual(1900);
+    for (let i = 1; i < edits.length; i++) expect(edits[i] - edits[i - 1]).toBeGreaterThanOrEqual(2000);
     // Far fewer edits than the renderer's 300 progress events.
     const events = await h.stack.system.events.read(jobIdOf(result));
     expect(events.filter((e) => e.event.type === 'progress').length).toBeGreaterThan(edits.length * 3);
+  }, 120_000);
+
+  it('keeps the progress message of a waiting job moving after the bot restarts', async () => {
+    await h.stack.system.queues.gpu.pause();
+    const sent = await h.fake.slashCommand({
+      name: 'imagine',
+      options: { prompt: 'a red circle on a blue sky --steps 300 --size 512x512' },
+      user: ANN,
+      channelId: ART_CHANNEL,
+    });
+    try {
+      await responseOf(h, sent.id, (m) => m.content.includes('in line'), 'a queue position edit');
+      await h.restartBot();
+      expect(h.logs).toContain('discord: watching 1 unfinished jobs again');
+      await new Promise((r) => setTimeout(r, 2100));
+    } finally {
+      await h.stack.system.queues.gpu.resume();
+    }
+    const result = await responseOf(h, sent.id, isResult, 'the result message');
+    expect(result.revisions.some((r) => /rendering \[[█░]+\] \d+% step \d+\/300/.test(r.content))).toBe(true);
   }, 120_000);
 
   it('takes typed options, with a flag in the prompt winning over its option', async () => {
