@@ -49,6 +49,8 @@ const FLOORS: Record<string, [number, number]> = {
   dpmpp_2m: [0.95, 0.8],
   dpmpp_2m_karras: [0.9, 0.45],
   lms: [0.9, 0.7],
+  // Guided at CFG 7.5 since issue L (diffusers does too); LCM is meant for cfg 1-2.
+  lcm: [0.05, 0.05],
   unipc: [0.95, 0.7],
   unipc_karras: [0.95, 0.5],
   dpm2: [0.35, 0.25],
@@ -61,8 +63,8 @@ const FLOORS: Record<string, [number, number]> = {
   dpmpp_2s_karras: [0.8, 0.6],
   dpmpp_2m_sde: [0.75, 0.5],
   dpmpp_2m_sde_karras: [0.5, 0],
-  dpmpp_3m_sde: [0.65, 0.4],
-  dpmpp_3m_sde_karras: [0.35, 0],
+  dpmpp_3m_sde: [0.35, 0.1],
+  dpmpp_3m_sde_karras: [0.3, 0],
 };
 
 let cache: ModelCache;
