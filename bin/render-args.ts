@@ -23,10 +23,12 @@ const WITH_VALUE = new Set(['--out', '-o', '--image', '--mask', '--model', '--ma
 
 export const RENDER_USAGE = `usage: npm run render -- "PROMPT" [flags]
 
-Renders a picture in this process with the same flags as chat, and prints each picture's seed.
+Renders a picture (or, with --out clip.mp4 / .webm / .gif, a video) in this process with the same
+flags as chat, and prints each picture's seed.
 
 its own flags:
-  --out FILE          where to write the picture (out.png; several get -1, -2, ...)
+  --out FILE          where to write the picture (out.png; several get -1, -2, ...); a .mp4,
+                      .webm or .gif makes a video
   --image FILE        start from this picture (a remix; with --mask, an inpaint)
   --mask FILE         inpaint: white = repaint (scaled to the picture if its size differs)
   --invert-mask       repaint the black part of the mask instead
@@ -36,7 +38,9 @@ its own flags:
   --help              this text
 
 prompt flags (see the README): --ar W:H  --size WxH  --seed N  --no WORDS  --steps N  --cfg X
-  --sampler NAME  --n N  --strength X  --model NAME`;
+  --sampler NAME  --n N  --strength X  --model NAME
+video flags (with a video --out): --frames N  --fps N  --motion zoom-in:0.5+pan-left
+  --strength-schedule 0:0.55,24:0.4  --morph-seed N; a prompt schedule "0: a forest | 24: a city"`;
 
 /** Reads the CLI's own options; problems are returned, not thrown, so all of them are told at once. */
 export function parseRenderArgs(argv: readonly string[]): { args: RenderArgs; problems: FieldProblem[] } {

@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  ANIMATE_STRENGTH,
   type Config,
   type FieldProblem,
   MAX_SEED,
@@ -18,6 +19,7 @@ import { ModelFolderError } from '../renderer/model/model-folder-error.ts';
 import { runPipeline } from '../renderer/pipelines/run-pipeline.ts';
 import { loadConfig } from './config-file.ts';
 import { CLI_FLAGS, parseRenderArgs, RENDER_USAGE, type RenderArgs } from './render-args.ts';
+import { renderVideo, videoFlagHint, videoFormatOf, videoOptionProblems } from './render-video.ts';
 
 function readInput(file: string, what: string): Buffer {
   try {
@@ -46,12 +48,14 @@ function withSetting(p: FieldProblem): FieldProblem {
 /** The params of the CLI's prompt and flags, or every problem found in them and in its own options. */
 function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Config) {
   const problems = [...argProblems];
+  if (videoFormatOf(args.out)) problems.push(...videoOptionProblems(args.mask, undefined));
   let parsed: ParsedPrompt | undefined;
   try {
     parsed = parsePrompt(args.promptText, {
       limits: config.limits,
       defaults: config.defaults,
       extraFlags: CLI_FLAGS,
+      video: videoFormatOf(args.out) !== undefined,
     });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
@@ -64,8 +68,10 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
       )
     : undefined;
   if (checked && !checked.success) problems.push(...problemsFromZod(checked.error));
+  if (parsed && videoFormatOf(args.out))
+    problems.push(...videoOptionProblems(undefined, parsed.params.count));
   if (problems.length > 0 || !parsed || !checked?.success) {
-    throw new ValidationError(problems.map(withSetting), 'cannot render');
+    throw new ValidationError(problems.map(withSetting).map(videoFlagHint), 'cannot render');
   }
   return { params: checked.data, given: parsed.params };
 }
@@ -97,6 +103,37 @@ async function main(): Promise<void> {
   );
   if (args.previewDir) mkdirSync(args.previewDir, { recursive: true });
   const seed = params.seed ?? Math.floor(Math.random() * (MAX_SEED + 1));
+  const format = videoFormatOf(args.out);
+  if (format) {
+    const warnings = await renderVideo({
+      cache,
+      model: args.model ?? params.model,
+      out: args.out,
+      format,
+      ffmpegPath: config.video.ffmpegPath,
+      previewDir: args.previewDir,
+      request: {
+        prompt: params.prompt,
+        negativePrompt: params.negativePrompt,
+        width: params.width,
+        height: params.height,
+        steps: params.steps,
+        guidance: params.guidance,
+        sampler: params.sampler,
+        seed,
+        strength: params.strength ?? ANIMATE_STRENGTH,
+        image,
+        frames: params.video.frames,
+        fps: params.video.fps,
+        motion: params.video.motion,
+        strengthSchedule: params.video.strengthSchedule,
+        morphSeed: params.video.morphSeed,
+      },
+    });
+    for (const w of warnings) console.error(`warning: ${w}`);
+    await cache.close();
+    return;
+  }
   const result = await runPipeline(
     cache,
     args.model ?? params.model,

@@ -97,10 +97,47 @@ describe('the render CLI', () => {
     expect(run.stderr).toBe('');
   });
 
-  it('refuses video flags: there are no videos yet', async () => {
+  it('refuses video flags for a picture, saying how to get a video', async () => {
     const line = refusal(await cli('waves', '--frames', '16', '--motion', 'zoom-in'));
-    expect(line).toContain('--frames makes a video, and videos are not available yet');
+    expect(line).toContain('--frames makes a video: give --out a .mp4, .webm or .gif file');
     expect(line).toContain('--motion makes a video');
+  });
+
+  it('makes a video when --out is .mp4, .gif or .webm, with the frames and fps asked', async () => {
+    const { probeVideo } = await import('../../renderer/video/probe-video.ts');
+    for (const [ext, codec] of [
+      ['mp4', 'h264'],
+      ['gif', 'gif'],
+    ] as const) {
+      const out = path.join(dir, `clip.${ext}`);
+      const run = await cli(
+        'a red circle on a blue sky',
+        '--motion',
+        'pan-left',
+        '--frames',
+        '4',
+        '--fps',
+        '8',
+        '--size',
+        '128x128',
+        '--steps',
+        '3',
+        '--seed',
+        '5',
+        '--out',
+        out,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`seed 5 -> ${out}`);
+      expect(run.stdout).toMatch(/animate on toy, 128x128, 4 frames at 8 fps/);
+      const probe = await probeVideo(await readFile(out), ext);
+      expect(probe).toMatchObject({ codec, width: 128, height: 128, frames: 4 });
+    }
+    const line = refusal(
+      await cli('x', '--n', '2', '--mask', 'm.png', '--image', 'i.png', '--out', path.join(dir, 'c.webm')),
+    );
+    expect(line).toContain('--mask cannot be used for a video');
+    expect(line).toContain('--n: 2 makes several pictures, but a video is one clip');
   });
 
   it('warns of a strength with no picture, and still renders', async () => {
