@@ -1,7 +1,7 @@
 // The server's rules for the bot: where it answers (guilds, channels), which options need a role,
 // and which prompts only render in age-restricted channels. Every refusal says what to change.
 import type { DiscordConfig } from '../../../core/config/discord-settings.ts';
-import { type FieldProblem, JobRefusedError } from '../../../core/errors.ts';
+import { JobRefusedError } from '../../../core/errors.ts';
 import type { Job } from '../../../core/job/job.ts';
 import { findBlocked } from '../../../queue/components/moderate.ts';
 import type { WhoWhere } from './who-where.ts';
@@ -34,27 +34,19 @@ const LABEL = { steps: 'steps', count: 'pictures per job', pixels: 'pixels', vid
 
 /** Throws when the job uses an option the user's roles do not allow, or an NSFW prompt out of place. */
 export function checkJob(policy: Policy, at: WhoWhere, job: Job): void {
-  const problems: FieldProblem[] = [];
+  const refusals: string[] = [];
   for (const gate of policy.roleGates) {
     const value = gatedValue(job, gate.option);
     if (value === undefined || (gate.above !== undefined && value <= gate.above)) continue;
     if (gate.roles.some((r) => at.roles.includes(r))) continue;
     const roles = gate.roles.map((r) => `<@&${r}>`).join(' or ');
-    problems.push({
-      field: gate.option,
-      ...(gate.above !== undefined ? { value } : {}),
-      problem:
-        gate.above !== undefined
-          ? `is over ${gate.above} ${LABEL[gate.option]}, which needs the role ${roles}: use at most ${gate.above}`
-          : `${LABEL[gate.option]} need the role ${roles}`,
-    });
-  }
-  if (problems.length > 0) {
-    throw new JobRefusedError(
-      'forbidden',
-      problems.map((p) => `${p.field}${'value' in p ? ` ${p.value}` : ''} ${p.problem}`).join('; '),
+    refusals.push(
+      gate.above !== undefined
+        ? `${gate.option} ${value} is over ${gate.above} ${LABEL[gate.option]}, which needs the role ${roles}: use at most ${gate.above}`
+        : `${LABEL[gate.option]} need the role ${roles}`,
     );
   }
+  if (refusals.length > 0) throw new JobRefusedError('forbidden', refusals.join('; '));
   if (!at.nsfw && policy.nsfwTerms.length > 0) {
     const text = `${job.params.prompt}`;
     const hit = findBlocked(

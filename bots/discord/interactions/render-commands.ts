@@ -56,7 +56,26 @@ export async function remixCommand(
   await startJob(ctx, reply, chat.request, chat.added);
 }
 
-/** Videos render once the animate pipeline is in; until then the user is told so, nothing is queued. */
-export async function animateCommand(_ctx: BotContext, reply: InteractionReply): Promise<void> {
-  await reply.tell('/animate is not available yet: videos are coming. Use /imagine for a picture meanwhile.');
+/** A short clip from the prompt (and an optional starting picture), with motion, frames and fps. */
+export async function animateCommand(
+  ctx: BotContext,
+  reply: InteractionReply,
+  input: CommandInput,
+): Promise<void> {
+  const attachment = input.attachments.image;
+  let inputs: Inputs = {};
+  let size = {};
+  if (attachment) {
+    checkPicture(attachment, 'image', ctx.config.discord.cdnBases);
+    inputs = { image: platformRef(attachment) };
+    if (attachment.width && attachment.height)
+      size = sizeForPicture(attachment.width, attachment.height, ctx.config.limits);
+  }
+  const chat = await chatRequestFor(ctx, reply, {
+    kind: 'animate',
+    text: text(input, 'prompt') ?? '',
+    options: { ...size, ...typedOptions(input, ctx.config) },
+    inputs,
+  });
+  await startJob(ctx, reply, chat.request, chat.added);
 }

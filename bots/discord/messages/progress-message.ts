@@ -10,8 +10,10 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 
 export function progressMessage(job: Job, view: ProgressView, preview?: Buffer): OutgoingMessage {
   const name = 'preview.jpg';
+  // An animation's progress counts frames (its preview is the newest frame).
+  const text = job.kind === 'animate' ? progressText(view).replace(' step ', ' frame ') : progressText(view);
   return {
-    content: `**${clip(job.params.prompt || job.kind, 300)}**\n${progressText(view)}`,
+    content: `**${clip(job.params.prompt || job.kind, 300)}**\n${text}`,
     embeds: preview ? [{ image: { url: `attachment://${name}` }, footer: { text: `job ${job.id}` } }] : [],
     components: progressButtons(job.id),
     files: preview ? [{ name, data: preview, contentType: 'image/jpeg' }] : [],

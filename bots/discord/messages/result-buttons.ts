@@ -27,11 +27,18 @@ function button(
 
 const row = (components: APIButtonComponent[]): Row => ({ type: ComponentType.ActionRow, components });
 
+/** `pictures` 0 (a video): only reroll, edit and delete. */
 export function resultButtons(jobId: string, pictures: number): Row[] {
   const indices = Array.from({ length: Math.min(pictures, 5) }, (_, i) => i);
+  const perPicture =
+    indices.length > 0
+      ? [
+          row(indices.map((i) => button(`V${i + 1}`, 'variation', jobId, i))),
+          row(indices.map((i) => button(`U${i + 1}`, 'upscale', jobId, i))),
+        ]
+      : [];
   return [
-    row(indices.map((i) => button(`V${i + 1}`, 'variation', jobId, i))),
-    row(indices.map((i) => button(`U${i + 1}`, 'upscale', jobId, i))),
+    ...perPicture,
     row([
       button('🔄 Reroll', 'reroll', jobId, 0, ButtonStyle.Primary),
       button('✏️ Edit', 'edit', jobId),

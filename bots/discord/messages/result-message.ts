@@ -22,7 +22,8 @@ export function resultEmbed(
   job: Job,
   outcome: Pictures,
   added: ChatRequest['added'],
-  image: string,
+  /** The attached picture the embed shows; none for a video (Discord plays the attachment). */
+  image: string | undefined,
   size: { width: number; height: number } = job.params,
 ): APIEmbed {
   const p = job.params;
@@ -41,6 +42,10 @@ export function resultEmbed(
   ];
   if (job.kind === 'remix' || job.kind === 'variation' || job.kind === 'upscale' || job.kind === 'inpaint')
     fields.push(inline('Strength', String(p.strength)));
+  if (outcome.video) {
+    fields.push(inline('Frames', String(outcome.video.frames)), inline('FPS', String(outcome.video.fps)));
+    if (p.video) fields.push(inline('Motion', String(p.video.motion)));
+  }
   const extras = [
     added.prefix ? `prefix: ${added.prefix}` : undefined,
     added.suffix ? `suffix: ${added.suffix}` : undefined,
@@ -53,7 +58,7 @@ export function resultEmbed(
     title: job.kind,
     description: clip(p.prompt || '(no prompt)', 4000),
     fields,
-    image: { url: `attachment://${image}` },
+    ...(image ? { image: { url: `attachment://${image}` } } : {}),
     footer: { text: `job ${job.id}` },
   };
 }
@@ -64,6 +69,7 @@ export async function resultMessage(
   artifacts: ArtifactStore,
   options: { added: ChatRequest['added']; buttons: boolean; mention?: string },
 ): Promise<OutgoingMessage> {
+  if (outcome.video) return videoMessage(job, outcome, outcome.video, artifacts, options);
   const several = outcome.images.length > 1 && outcome.grid;
   const artifactId = several ? outcome.grid! : outcome.images[0]!.artifact;
   const stored = await artifacts.get(artifactId);
@@ -78,6 +84,25 @@ export async function resultMessage(
     embeds: [resultEmbed(job, outcome, options.added, name, size)],
     components: options.buttons ? resultButtons(job.id, outcome.images.length) : [],
     files: [{ name, data: stored.bytes, contentType: stored.contentType }],
+  };
+}
+
+/** An animate job's clip as the attachment, with reroll, edit and delete. */
+async function videoMessage(
+  job: Job,
+  outcome: Pictures,
+  video: NonNullable<Pictures['video']>,
+  artifacts: ArtifactStore,
+  options: { added: ChatRequest['added']; buttons: boolean },
+): Promise<OutgoingMessage> {
+  const stored = await artifacts.get(video.artifact);
+  if (!stored) throw new Error(`result video ${video.artifact} of ${job.id} is missing`);
+  const name = `${job.kind}-${job.params.seed}.${video.format}`;
+  return {
+    content: '',
+    embeds: [resultEmbed(job, outcome, options.added, undefined, video)],
+    components: options.buttons ? resultButtons(job.id, 0) : [],
+    files: [{ name, data: stored.bytes, contentType: video.contentType }],
   };
 }
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
     name: 'policy',
     env: {
       DISCORD_ALLOWED_CHANNELS: `${ART_CHANNEL},${NSFW_CHANNEL}`,
-      DISCORD_ROLE_GATES: `steps>30=${PRO_ROLE}`,
+      DISCORD_ROLE_GATES: `steps>30=${PRO_ROLE},video=${PRO_ROLE}`,
       DISCORD_NSFW_TERMS: 'lingerie',
       DISCORD_PROMPT_RULES: `${GUILD_ID}:cats|dogs`,
     },
@@ -181,8 +181,37 @@ describe('commands', () => {
     expect(await ephemeralAnswer(reset.id)).toContain('nothing set');
   }, 60_000);
 
-  it('/animate says videos are not available yet and queues nothing', async () => {
-    const sent = await command('animate', { prompt: 'a red circle', motion: 'zoom-in' });
-    expect(await ephemeralAnswer(sent.id)).toContain('not available yet');
-  });
+  it('/animate makes a short clip with the asked motion, frames and fps (videos need the role here)', async () => {
+    const options = {
+      prompt: 'a red circle on a blue sky --steps 4 --seed 3',
+      motion: 'pan-left',
+      frames: 4,
+      fps: 8,
+    };
+    const denied = await command('animate', options);
+    expect(await ephemeralAnswer(denied.id)).toBe(`videos need the role <@&${PRO_ROLE}>`);
+    const sent = await command('animate', options, { roles: [PRO_ROLE] });
+    const result = await responseOf(
+      h,
+      sent.id,
+      (m) => m.attachments.some((a) => a.filename.endsWith('.mp4')),
+      'the clip',
+    );
+    const mp4 = result.attachments.find((a) => a.filename.endsWith('.mp4'))!;
+    expect(mp4.content_type).toBe('video/mp4');
+    expect(mp4.bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    const field = (name: string) => result.embeds[0]?.fields?.find((f) => f.name === name)?.value;
+    expect([field('Frames'), field('FPS'), field('Motion'), field('Seed')]).toEqual([
+      '4',
+      '8',
+      'pan-left',
+      '3',
+    ]);
+    const ids = JSON.stringify(result.components);
+    expect(ids).toContain('img:r:');
+    expect(ids).not.toContain('img:v:');
+    const state = await h.stack.system.orchestrator.state(jobIdOf(result));
+    expect(state?.job.kind).toBe('animate');
+    expect(state?.job.params.video).toMatchObject({ frames: 4, fps: 8, motion: 'pan-left' });
+  }, 90_000);
 });

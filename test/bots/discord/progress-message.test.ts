@@ -29,4 +29,15 @@ describe('the progress message', () => {
     expect(m.files).toEqual([{ name: 'preview.jpg', data: preview, contentType: 'image/jpeg' }]);
     expect(m.embeds?.[0]?.image?.url).toBe('attachment://preview.jpg');
   });
+
+  it('counts frames for an animation', () => {
+    const clip = createJob({
+      kind: 'animate',
+      owner: 'discord:1',
+      origin: { surface: 'discord', applicationId: '1', channelId: '2' },
+      params: { prompt: 'a red circle', video: { frames: 4 } },
+    });
+    const m = progressMessage(clip, { status: 'rendering', step: 2, total: 4, final: false });
+    expect(m.content).toContain('50% frame 2/4');
+  });
 });
