@@ -46,7 +46,17 @@ export async function ensureBuiltInModels(
     rmSync(temp, { recursive: true, force: true });
     build(temp);
     writeFileSync(path.join(temp, 'build.json'), `${JSON.stringify({ version: BUILT_IN_VERSION, name })}\n`);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    // Another process (parallel test files, two roles) may have finished first: keep its copy,
+    // since its readers may be using it already.
+    if (stampOf(dir) === BUILT_IN_VERSION) {
+      rmSync(temp, { recursive: true, force: true });
+      continue;
+    }
+    if (existsSync(dir)) {
+      const stale = `${dir}.stale-${process.pid}`;
+      renameSync(dir, stale);
+      rmSync(stale, { recursive: true, force: true });
+    }
     try {
       renameSync(temp, dir);
     } catch (err) {
