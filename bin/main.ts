@@ -1,5 +1,7 @@
-// Entry point: `tsx bin/main.ts ROLE` where ROLE is api, renderer, discord, telegram or all.
+// Entry point: `tsx bin/main.ts ROLE [--quickstart] [--once]` where ROLE is api, renderer, discord,
+// telegram or all; `npm start` is `all --quickstart` (a sample render and the next steps).
 import { loadConfig } from './config-file.ts';
+import { parseStartFlags, runQuickstart } from './quickstart.ts';
 import { ROLES, type Role, startRole } from './roles.ts';
 import { startFailure } from './start-failure.ts';
 
@@ -14,6 +16,11 @@ const SAME_SIGNAL_MS = 1000;
 const role = (process.argv[2] ?? 'all') as Role;
 if (!ROLES.includes(role)) {
   console.error(`unknown role "${role}": use one of ${ROLES.join(', ')}`);
+  process.exit(2);
+}
+const flags = parseStartFlags(process.argv.slice(3));
+if (typeof flags === 'string' || (flags.quickstart && role !== 'all')) {
+  console.error(typeof flags === 'string' ? flags : '--quickstart and --once need the all role');
   process.exit(2);
 }
 /** Where the HTTP server was to listen, to tell a listen error in terms of HOST and PORT. */
@@ -57,6 +64,21 @@ try {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (flags.quickstart) {
+    const log = (line: string) => console.log(line);
+    const sample = await runQuickstart({ config, stack: running.stack, httpUrl: running.httpUrl, log }).then(
+      () => true,
+      (err: unknown) => {
+        console.error(`quickstart: ${(err as Error).message}`);
+        return false;
+      },
+    );
+    if (flags.once && !stopping) {
+      stopping = true;
+      await running.stop();
+      process.exit(sample ? 0 : 1);
+    }
+  }
 } catch (err) {
   const failure = startFailure(err, listenAddress);
   console.error(failure.line);

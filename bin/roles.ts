@@ -10,6 +10,8 @@ export type Role = (typeof ROLES)[number];
 
 export interface Running {
   stack: Stack;
+  /** The HTTP server's URL as bound, when this role serves HTTP. */
+  httpUrl?: string;
   stop(): Promise<void>;
   /** At once, for a process about to die: stops the embedded Redis (it keeps every acknowledged write). */
   kill(): void;
@@ -36,6 +38,7 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
     log,
   });
   const stoppers: (() => Promise<void>)[] = [];
+  let httpUrl: string | undefined;
   // Built before the HTTP server, which serves the Telegram webhook in webhook mode.
   const telegram =
     (role === 'telegram' || role === 'all') && config.telegram.token
@@ -51,6 +54,7 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
         throw err;
       },
     );
+    httpUrl = server.url;
     stoppers.push(async () => {
       await server.close();
       log('stopped: http');
@@ -82,6 +86,7 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
   }
   return {
     stack,
+    httpUrl,
     // Surfaces first (no new work), then the workers (each running component stops at its next step
     // and goes back to its queue), then Redis, which the workers need until they have let go.
     async stop() {

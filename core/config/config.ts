@@ -50,7 +50,11 @@ export const ConfigEnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: intVar(0, 65535).default(8080),
   PUBLIC_URL: z.url({ error: 'must be a URL, e.g. https://bot.example.com' }).optional(),
-  DATA_DIR: z.string().min(1).default('var'),
+  DATA_DIR: z.string().min(1).optional(),
+  /** The embedded Redis's files; see redisDataDir below for its default. */
+  REDIS_DATA_DIR: z.string().min(1).optional(),
+  /** Where `npm start` writes its sample picture. */
+  OUT_DIR: z.string().min(1).default('out'),
   MODELS_DIR: z.string().min(1).optional(),
   DEFAULT_MODEL: z.string().min(1).default(DEFAULT_PARAMS.model),
   ORT_PROVIDERS: listVar
@@ -62,6 +66,7 @@ export const ConfigEnvSchema = z.object({
   ORT_GRAPH_OPTIMIZATION: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   MODEL_MEMORY_MB: intVar(64, 1_048_576).default(8192),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).default('pretty'),
   ...DiscordEnvSchema,
   ...TelegramEnvSchema,
   ...VideoEnvSchema,
@@ -93,6 +98,8 @@ type Env = z.output<typeof ConfigEnvSchema>;
 
 export interface Config {
   redis: { url?: string; serverBin: string; embedded: boolean };
+  /** The embedded Redis's folder (REDIS_DATA_DIR). */
+  redisDataDir: string;
   http: {
     host: string;
     port: number;
@@ -104,6 +111,7 @@ export interface Config {
     maxConnections: number;
   };
   dataDir: string;
+  outDir: string;
   modelsDir: string;
   defaultModel: string;
   onnx: {
@@ -113,6 +121,8 @@ export interface Config {
     memoryBudgetMb: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** pretty: one readable line per event (a terminal); json: pino's JSON lines (log collectors). */
+  logFormat: 'pretty' | 'json';
   discord: DiscordConfig;
   telegram: TelegramConfig;
   video: VideoConfig;
@@ -157,7 +167,19 @@ export function parseConfig(
   return fromEnv(result.data);
 }
 
+const DEFAULT_DATA_DIR = 'var';
+
+/**
+ * The embedded Redis keeps its files in `.data/redis` on the defaults; a DATA_DIR given keeps them
+ * beside the rest of that folder's data (`DATA_DIR/redis`), so two services with their own DATA_DIR
+ * never share an append-only file.
+ */
+function redisDataDir(e: Env): string {
+  return e.REDIS_DATA_DIR ?? (e.DATA_DIR ? `${e.DATA_DIR}/redis` : '.data/redis');
+}
+
 function fromEnv(e: Env): Config {
+  const dataDir = e.DATA_DIR ?? DEFAULT_DATA_DIR;
   const limits: Limits = {
     ...DEFAULT_LIMITS,
     maxPixels: e.LIMIT_MAX_PIXELS,
@@ -202,6 +224,7 @@ function fromEnv(e: Env): Config {
   if (problems.length > 0) throw new ValidationError(problems, 'invalid configuration');
   return {
     redis: { url: e.REDIS_URL, serverBin: e.REDIS_SERVER_BIN, embedded: e.EMBEDDED_REDIS },
+    redisDataDir: redisDataDir(e),
     http: {
       host: e.HOST,
       port: e.PORT,
@@ -210,8 +233,9 @@ function fromEnv(e: Env): Config {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
-    dataDir: e.DATA_DIR,
-    modelsDir: e.MODELS_DIR ?? `${e.DATA_DIR}/models`,
+    dataDir,
+    outDir: e.OUT_DIR,
+    modelsDir: e.MODELS_DIR ?? `${dataDir}/models`,
     defaultModel: e.DEFAULT_MODEL,
     onnx: {
       providers: e.ORT_PROVIDERS,
@@ -220,6 +244,7 @@ function fromEnv(e: Env): Config {
       memoryBudgetMb: e.MODEL_MEMORY_MB,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     discord: discordConfig(e),
     telegram: telegramConfig(e),
     video: videoConfig(e),

@@ -10,8 +10,9 @@ import { stopWithParent } from './stop-with-parent.ts';
 export interface EmbeddedRedisOptions {
   /** The redis-server binary: a name looked up on PATH, or a path. */
   bin?: string;
-  /** The append-only file goes to `<dataDir>/redis`. */
+  /** The append-only file goes to `<dataDir>/redis`, unless `dir` names the folder itself. */
   dataDir: string;
+  dir?: string;
   /** A fixed port; without one a free port is chosen. */
   port?: number;
   /** How long to wait until it accepts commands; loading a large append-only file takes a while. */
@@ -37,6 +38,9 @@ const OUTPUT_LINES = 20;
 /** A port taken between choosing it and the server binding it; worth another try. */
 class PortTakenError extends Error {}
 
+/** redis-server is not installed (or not where REDIS_SERVER_BIN says): the start tells how to get it. */
+export class RedisServerMissingError extends Error {}
+
 export function missingBinaryMessage(bin: string): string {
   return bin.includes('/') || bin.includes('\\')
     ? `${bin} does not exist: install Redis 7, fix REDIS_SERVER_BIN or set REDIS_URL`
@@ -45,7 +49,7 @@ export function missingBinaryMessage(bin: string): string {
 
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const bin = options.bin ?? 'redis-server';
-  const dir = path.resolve(options.dataDir, 'redis');
+  const dir = path.resolve(options.dir ?? path.join(options.dataDir, 'redis'));
   await mkdir(dir, { recursive: true });
   const attempts = options.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
@@ -102,11 +106,11 @@ function launch(bin: string, dir: string, port: number, startTimeoutMs: number):
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code ?? err.message;
-      const message =
+      fail(
         err.code === 'ENOENT'
-          ? missingBinaryMessage(bin)
-          : `${bin} could not be started (${why}): install Redis 7 or set REDIS_URL`;
-      fail(new Error(message));
+          ? new RedisServerMissingError(missingBinaryMessage(bin))
+          : new Error(`${bin} could not be started (${why}): install Redis 7 or set REDIS_URL`),
+      );
     });
     child.once('exit', (code, signal) => {
       // Wait for the last output so the message says why it stopped.

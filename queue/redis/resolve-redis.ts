@@ -11,7 +11,7 @@ export interface ResolvedRedis {
   stop(): Promise<void>;
 }
 
-export async function resolveRedis(config: Pick<Config, 'redis' | 'dataDir'>): Promise<ResolvedRedis> {
+export async function resolveRedis(config: Pick<Config, 'redis' | 'dataDir' | 'redisDataDir'>): Promise<ResolvedRedis> {
   if (config.redis.url) return { url: config.redis.url, stop: async () => {} };
   if (!config.redis.embedded) {
     throw new ValidationError(
@@ -25,6 +25,10 @@ export async function resolveRedis(config: Pick<Config, 'redis' | 'dataDir'>): P
       'invalid configuration',
     );
   }
-  const embedded = await startEmbeddedRedis({ bin: config.redis.serverBin, dataDir: config.dataDir });
+  const embedded = await startEmbeddedRedis({
+    bin: config.redis.serverBin,
+    dataDir: config.dataDir,
+    dir: config.redisDataDir,
+  });
   return { url: embedded.url, embedded, stop: () => embedded.stop() };
 }
