@@ -4,6 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { buildBenchModel } from './bench-model/build-bench-model.ts';
 import { buildToyModel } from './toy-model/build-toy-model.ts';
+import { buildToyVideoModel } from './toy-video/build-toy-video.ts';
 
 /** Bump when a builder's output changes, so installed copies are rebuilt. */
 export const BUILT_IN_VERSION = 9;
@@ -13,9 +14,13 @@ const BUILT_IN: Record<string, (dir: string) => void> = {
   'toy-inpaint': (dir) => buildToyModel(dir, { inpaint: true }),
 };
 
-/** Built on request only (benchmarks): it draws noise, so the product does not offer it. */
+/**
+ * Built on request only: `bench` (benchmarks) draws noise, so the product does not offer it;
+ * `toy-video` (a 5-D video UNet over the toy) with `npm run models:toy -- --video`.
+ */
 const ON_REQUEST: Record<string, (dir: string) => void> = {
   bench: (dir) => buildBenchModel(dir),
+  'toy-video': (dir) => buildToyVideoModel(dir),
 };
 
 export const BUILT_IN_MODELS = Object.keys(BUILT_IN);

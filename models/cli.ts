@@ -1,5 +1,6 @@
-// `npm run models:toy -- [--out DIR]`: builds the built-in models (default folder: the configured
-// MODELS_DIR, var/models unless set), skipping the ones already up to date.
+// `npm run models:toy -- [--out DIR] [--video]`: builds the built-in models (default folder: the
+// configured MODELS_DIR, var/models unless set), skipping the ones already up to date; --video adds
+// the toy-video model.
 import { loadConfig } from '../bin/config-file.ts';
 import { ensureBuiltInModels } from './built-in.ts';
 
@@ -9,5 +10,6 @@ if (!dir) {
   console.error('usage: npm run models:toy -- [--out DIR]');
   process.exit(2);
 }
-const built = await ensureBuiltInModels(dir, (line) => console.log(line));
+const extra = process.argv.includes('--video') ? ['toy-video'] : [];
+const built = await ensureBuiltInModels(dir, (line) => console.log(line), extra);
 if (built.length === 0) console.log(`models: the built-in models in ${dir} are up to date`);

@@ -8,6 +8,11 @@ const KNOWN_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states']);
 
 export class Unet {
   readonly inChannels: number;
+  /** A video UNet takes a 5-D sample [B, C, F, h, w]; `frames` is the F it declares (any when absent). */
+  readonly isVideo: boolean;
+  readonly frames?: number;
+  /** Video exports that take text states per frame ([B * F, tokens, width]) name that dimension so. */
+  readonly hiddenPerFrame: boolean;
   private readonly timestep: TensorSpec;
   private readonly sample: TensorSpec;
   private readonly hidden: TensorSpec;
@@ -34,6 +39,11 @@ export class Unet {
     if (extra.length > 0) {
       throw new ModelFolderError(session.file, `has inputs this renderer does not feed: ${extra.join(', ')}`);
     }
+    this.isVideo = this.sample.shape.length === 5;
+    const frames = this.sample.shape[2];
+    if (this.isVideo && typeof frames === 'number') this.frames = frames;
+    const hiddenBatch = this.hidden.shape[0];
+    this.hiddenPerFrame = this.isVideo && typeof hiddenBatch === 'string' && /frame/i.test(hiddenBatch);
     const channels = this.sample.shape[1];
     this.inChannels = typeof channels === 'number' ? channels : (configInChannels ?? 4);
     this.outName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
@@ -45,7 +55,7 @@ export class Unet {
    */
   async predict(
     sample: Float32Array,
-    dims: readonly [number, number, number, number],
+    dims: readonly [number, number, number, number] | readonly [number, number, number, number, number],
     t: number,
     hidden: Float32Array,
     hiddenDims: readonly [number, number, number],

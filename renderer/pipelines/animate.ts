@@ -31,12 +31,15 @@ import { denoise } from './stages/denoise.ts';
 import type { EncodedPrompt } from './stages/encode-prompt.ts';
 import { effectiveStrength, MAX_INPUT_PIXELS, requireEncoder } from './stages/init-image.ts';
 import { startTimings } from './stages/timings.ts';
+import { videoDiffusion } from './video-diffusion.ts';
 
 export async function animate(
   model: LoadedModel,
   request: AnimateRequest,
   hooks?: RenderHooks,
 ): Promise<AnimateResult> {
+  // A UNet that takes a 5-D sample draws the clip itself (true video diffusion).
+  if (model.unet.isVideo) return videoDiffusion(model, request, hooks);
   const timings = startTimings(model);
   const { width, height, frames: count } = request;
   const latent = { h: height / 8, w: width / 8 };

@@ -1,0 +1,23 @@
+// The toy-video model folder: the toy model with its UNet replaced by the 5-D video UNet of
+// unet-video-graph.ts (the toy UNet grafted inside), so true video diffusion is tested end to end.
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { alphasCumprod, betasFromConfig } from '../../renderer/schedulers/beta-schedule.ts';
+import { ConfigReader } from '../../renderer/schedulers/config-reader.ts';
+import { writeModel } from '../onnx-graph/write-model.ts';
+import { buildToyModel } from '../toy-model/build-toy-model.ts';
+import { SD15_SCHEDULER_CONFIG } from '../toy-model/sd15-config.ts';
+import { unetVideoGraph, VIDEO_FRAMES } from './unet-video-graph.ts';
+
+export function buildToyVideoModel(outDir: string): void {
+  buildToyModel(outDir);
+  const unetFile = path.join(outDir, 'unet', 'model.onnx');
+  const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', SD15_SCHEDULER_CONFIG)));
+  const video = unetVideoGraph(unetFile, alphas);
+  rmSync(unetFile);
+  writeModel(video, unetFile);
+  writeFileSync(
+    path.join(outDir, 'unet', 'config.json'),
+    `${JSON.stringify({ in_channels: 4, out_channels: 4, sample_size: 64, num_frames: VIDEO_FRAMES }, null, 2)}\n`,
+  );
+}
