@@ -52,8 +52,18 @@ export async function modalSubmit(
     kind: EDIT_KIND[parent.kind],
     text: prompt,
     inputs: parent.inputs,
-    // The edited text carries its own flags; the seed is new unless the user typed one.
-    options: parent.kind === 'upscale' ? { strength: parent.params.strength } : {},
+    // The edited text carries its own flags; the seed is new unless the user typed one. A clip keeps
+    // its frames, fps and motion unless the text says otherwise.
+    options:
+      parent.kind === 'animate' && parent.params.video
+        ? {
+            video: {
+              frames: parent.params.video.frames,
+              fps: parent.params.video.fps,
+              motion: parent.params.video.motion,
+            },
+          }
+        : {},
   });
   await startJob(ctx, reply, chat.request, chat.added);
 }

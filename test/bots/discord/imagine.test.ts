@@ -63,6 +63,16 @@ async function imagine(prompt: string, user = ANN) {
   return { sent, result: await responseOf(h, sent.id, isResult, `the result of "${prompt}"`) };
 }
 
+/** Waits until the interaction's message has not been edited for 2.5 s (no edit is pending then). */
+async function quiet(interactionId: string): Promise<void> {
+  for (;;) {
+    const last = h.fake.originalResponse(interactionId)?.revisions.at(-1)?.at ?? 0;
+    const left = last + 2500 - Date.now();
+    if (left <= 0) return;
+    await new Promise((r) => setTimeout(r, left));
+  }
+}
+
 async function stateOf(jobId: string) {
   const state = await h.stack.system.orchestrator.state(jobId);
   if (!state) throw new Error(`no job ${jobId}`);
@@ -108,7 +118,7 @@ describe('/imagine', () => {
     try {
       await responseOf(h, sent.id, (m) => m.content.includes('in line'), 'a queue position edit');
       // Let the edit slot pass, so the first progress event of the render is shown at once.
-      await new Promise((r) => setTimeout(r, 2100));
+      await quiet(sent.id);
     } finally {
       await h.stack.system.queues.gpu.resume();
     }
@@ -153,10 +163,14 @@ describe('/imagine', () => {
       channelId: ART_CHANNEL,
     });
     try {
-      await responseOf(h, sent.id, (m) => m.content.includes('in line'), 'a queue position edit');
+      const before = (
+        await responseOf(h, sent.id, (m) => m.content.includes('in line'), 'a queue position edit')
+      ).revisions.length;
       await h.restartBot();
       expect(h.logs).toContain('discord: watching 1 unfinished jobs again');
-      await new Promise((r) => setTimeout(r, 2100));
+      // The restarted bot edits the message again (its place in line); then the edit slot passes.
+      await responseOf(h, sent.id, (m) => m.revisions.length > before, 'the edit of the restarted bot');
+      await quiet(sent.id);
     } finally {
       await h.stack.system.queues.gpu.resume();
     }
