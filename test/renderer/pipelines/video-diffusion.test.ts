@@ -1,21 +1,25 @@
 // True video diffusion on the built-in toy-video model (a 5-D UNet whose frames share one toy
-// posterior and drift right by 8 px a frame): one latent for the clip, text states per frame,
-// sliding context windows when the clip is longer than the model's 8 frames.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuiltInModels } from '../../../models/built-in.ts';
+// posterior and drift 8 px a frame the way the prompt names): one latent for the clip, text states
+// per frame, sliding context windows when the clip is longer than the model's 8 frames.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildToyVideoModel } from '../../../models/toy-video/build-toy-video.ts';
 import { contextWindows } from '../../../renderer/animation/context-windows.ts';
 import type { LoadedModel } from '../../../renderer/model/loaded-model.ts';
 import { ModelCache } from '../../../renderer/model/model-cache.ts';
 import { animate } from '../../../renderer/pipelines/animate.ts';
 import type { AnimateRequest } from '../../../renderer/pipelines/animate-request.ts';
 import type { RenderProgress } from '../../../renderer/pipelines/render-request.ts';
-import { TEST_MODELS_DIR } from '../../helpers/built-in-models.ts';
 import { bestOffset, countPixels } from '../../helpers/frame-motion.ts';
 
 let model: LoadedModel;
+let dir: string;
 const size = 128;
 const base: AnimateRequest = {
-  prompt: 'a red circle on the left, grass',
+  prompt: 'a red circle on the left, rightwards, grass',
   negativePrompt: '',
   width: size,
   height: size,
@@ -30,14 +34,16 @@ const base: AnimateRequest = {
 };
 
 beforeAll(async () => {
-  await ensureBuiltInModels(TEST_MODELS_DIR, () => undefined, ['toy-video']);
-  const cache = new ModelCache(
-    TEST_MODELS_DIR,
-    { providers: ['cpu'], threads: 0, graphOptimization: 'all' },
-    2 ** 31,
-  );
+  // Its own folder, built afresh: toy-video is built on request, outside the shared test models.
+  dir = await mkdtemp(path.join(tmpdir(), 'toy-video-'));
+  buildToyVideoModel(path.join(dir, 'toy-video'));
+  const cache = new ModelCache(dir, { providers: ['cpu'], threads: 0, graphOptimization: 'all' }, 2 ** 31);
   model = await cache.get('toy-video');
 }, 120_000);
+afterAll(async () => {
+  await model?.release();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const frameOf = (rgb: Buffer) => ({ rgb, width: size, height: size });
 const isRed = (r: number, g: number, b: number) => r > 150 && r > g + 60 && r > b + 60;
@@ -65,7 +71,7 @@ describe('video diffusion on toy-video', () => {
     expect(model.unet).toMatchObject({ isVideo: true, frames: 8, hiddenPerFrame: true });
   });
 
-  it('denoises the clip as one latent: the scene is the prompt’s and moves 8 px right a frame', async () => {
+  it('denoises the clip as one latent: the scene is the prompt’s and moves 8 px a frame the way it names', async () => {
     const progress: RenderProgress[] = [];
     const before = unetRuns();
     const result = await animate(model, base, { onProgress: (p) => progress.push(p) });
@@ -81,6 +87,12 @@ describe('video diffusion on toy-video', () => {
     }
     expect(progress.filter((p) => !p.preview).map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(progress.filter((p) => p.preview).map((p) => p.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const shifts = async (prompt: string) => {
+      const clip = await animate(model, { ...base, prompt });
+      return clip.frames.slice(1).map((f, i) => bestOffset(frameOf(clip.frames[i]), frameOf(f), 10).dx);
+    };
+    expect(await shifts('a red circle on the right, leftwards, grass')).toEqual([-8, -8, -8, -8, -8, -8, -8]);
+    expect(await shifts('a red circle, grass')).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('runs sliding windows when more frames are asked than the model takes, and fewer keep the asked count', async () => {
