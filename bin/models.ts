@@ -93,6 +93,7 @@ function fileEvents(label: string): DownloadEvents & { finish(): void } {
           stream: process.stdout,
           format: `${label} [{bar}] {percentage}% {got}/{size}${resumedFrom > 0 ? ' (resumed)' : ''}`,
           hideCursor: true,
+          clearOnComplete: true,
         },
         cliProgress.Presets.shades_classic,
       );
