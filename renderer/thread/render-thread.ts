@@ -4,9 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ValidationError } from '../../core/errors.ts';
 import { ModelCache } from '../model/model-cache.ts';
 import { ModelFolderError } from '../model/model-folder-error.ts';
-import { RenderCancelledError, type RenderRequest } from '../pipelines/render-request.ts';
 import { animate } from '../pipelines/animate.ts';
 import type { AnimateRequest } from '../pipelines/animate-request.ts';
+import { RenderCancelledError, type RenderRequest } from '../pipelines/render-request.ts';
 import { runPipeline } from '../pipelines/run-pipeline.ts';
 import type { HostMessage, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
 
