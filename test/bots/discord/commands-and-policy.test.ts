@@ -18,6 +18,7 @@ import {
   NSFW_CHANNEL,
   OTHER_CHANNEL,
   PRO_ROLE,
+  refusedRequests,
   responseOf,
   startDiscordHarness,
 } from './discord-harness.ts';
@@ -37,6 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (h) expect(refusedRequests(h)).toEqual([]);
   await h?.close();
 });
 

@@ -160,3 +160,13 @@ export function ephemeralTexts(h: DiscordHarness, interactionId: string): string
   }
   return texts;
 }
+
+/** What the fake Discord refused of the bot's requests (rate limits aside), and its own errors: none expected. */
+export function refusedRequests(h: DiscordHarness): string[] {
+  return [
+    ...h.fake.requests
+      .filter((r) => r.status >= 400 && r.status !== 429)
+      .map((r) => `${r.method} ${r.route ?? r.path} ${r.status} ${JSON.stringify(r.response)}`),
+    ...h.fake.faults.map((f) => `fault: ${f.message}`),
+  ];
+}

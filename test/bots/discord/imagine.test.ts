@@ -20,6 +20,7 @@ import {
   ephemeralTexts,
   GUILD_ID,
   isResult,
+  refusedRequests,
   responseOf,
   startDiscordHarness,
 } from './discord-harness.ts';
@@ -34,6 +35,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (h) expect(refusedRequests(h)).toEqual([]);
   await h?.close();
 });
 

@@ -15,6 +15,7 @@ import {
   type DiscordHarness,
   ephemeralTexts,
   isResult,
+  refusedRequests,
   responseOf,
   startDiscordHarness,
 } from './discord-harness.ts';
@@ -55,6 +56,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (h) expect(refusedRequests(h)).toEqual([]);
   await h?.close();
 });
 

@@ -17,6 +17,7 @@ import {
   GUILD_ID,
   isResult,
   OTHER_CHANNEL,
+  refusedRequests,
   responseOf,
   startDiscordHarness,
 } from './discord-harness.ts';
@@ -74,6 +75,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (h) expect(refusedRequests(h)).toEqual([]);
   await server?.close();
   await h?.close();
 });
