@@ -6,9 +6,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltInModels } from '../../../models/built-in.ts';
+import { decodeVideo } from '../../../renderer/video/decode-video.ts';
 import { probeVideo } from '../../../renderer/video/probe-video.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { bodyOf, type Harness, startHarness } from './http-harness.ts';
+import { dataUri, pngOf } from './pictures.ts';
 import { readSse } from './sse.ts';
 
 const MODELS_DIR = path.join(os.tmpdir(), 'imagine-bot-test-models');
@@ -105,6 +107,32 @@ describe('animate through the HTTP surface on the toy model', () => {
     expect(job.result.warnings.join(' ')).toMatch(
       /^the gif was [\d.]+ MB, over the 0\.01 MB limit here, so it was encoded again with/,
     );
+  });
+
+  it('an animate job may start from a given picture: frame 0 is that picture', async () => {
+    const res = await h.json('/v1/jobs', {
+      kind: 'animate',
+      prompt: 'a field --motion pan-right --frames 3 --strength-schedule 0:0',
+      image: dataUri(await pngOf(128, 128, { r: 30, g: 170, b: 80 })),
+      params: { width: 128, height: 128 },
+    });
+    expect(res.status).toBe(202);
+    const { id } = await bodyOf(res);
+    const job = await waitFor(async () => {
+      const j = await bodyOf(h.fetch(`/v1/jobs/${id}`));
+      return j.status === 'done' || j.status === 'failed' ? j : undefined;
+    }, 'the animate job from a picture');
+    expect(job.status).toBe('done');
+    expect(job.components.map((c: { name: string }) => c.name)).toContain('fetch-media');
+    const still = await sharp(await bytesAt(job.result.images[0].url))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    expect([...still.subarray(0, 3)]).toEqual([30, 170, 80]);
+    const decoded = await decodeVideo(await bytesAt(job.result.video.url), 'mp4');
+    expect(decoded.frames).toHaveLength(3);
+    const [r, g, b] = decoded.frames[2].subarray((64 * 128 + 64) * 3);
+    expect(Math.abs(r - 30) + Math.abs(g - 170) + Math.abs(b - 80)).toBeLessThan(24);
   });
 
   it('video flags on a picture job are refused, naming animate', async () => {
