@@ -73,13 +73,26 @@ function list(): void {
 /** A bar on a terminal; plain lines (start, resume, done) when the output is a file or a pipe. */
 function fileEvents(label: string): DownloadEvents & { finish(): void } {
   if (!process.stdout.isTTY) {
+    // A line per quarter of a large file, so a log shows a long download is moving.
+    let size: number | undefined;
+    let quarter = 0;
     return {
-      start: ({ total, resumedFrom }) =>
+      progress: (received) => {
+        if (size === undefined || size < 50e6) return;
+        const now = Math.floor((received / size) * 4);
+        if (now > quarter && now < 4)
+          console.log(`${label}: ${now * 25}% (${bytes(received)} of ${bytes(size)})`);
+        quarter = Math.max(quarter, now);
+      },
+      start: ({ total, resumedFrom }) => {
+        size = total;
+        quarter = total ? Math.floor((resumedFrom / total) * 4) : 0;
         console.log(
           resumedFrom > 0
             ? `${label}: resuming at ${resumedFrom} of ${total ?? '?'} bytes`
             : `${label}: downloading ${bytes(total)}`,
-        ),
+        );
+      },
       retry: ({ at, reason }) => console.log(`${label}: ${reason}; retrying from byte ${at}`),
       finish: () => undefined,
     };

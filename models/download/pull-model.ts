@@ -45,7 +45,11 @@ export async function pullModel(
     const target = path.join(dir, ...file.path.split('/'));
     const had = record.files[file.path];
     // A file is only renamed into place once checked, so one recorded from this source is whole.
-    if (had && existsSync(target) && (file.size === null || had.size === file.size)) {
+    const fits =
+      had &&
+      (file.size === null || had.size === file.size) &&
+      (file.sha256 === null || had.sha256 === file.sha256);
+    if (fits && existsSync(target)) {
       events.done(file, 'kept');
       continue;
     }

@@ -171,6 +171,30 @@ describe('npm run models -- pull', () => {
     }
   });
 
+  it('sends HF_TOKEN to the hub only, not to the storage it redirects large files to', async () => {
+    const storage = await startFakeHub([{ repo: 'imagine/toy-onnx', revision: 'onnx', folder: toyDir }]);
+    const front = await startFakeHub(
+      [{ repo: 'imagine/toy-onnx', revision: 'onnx', folder: toyDir, token: TOKEN }],
+      {
+        storage: storage.url,
+      },
+    );
+    try {
+      const dir = freshModelsDir('storage');
+      const run = await models(dir, ['pull', 'toy-hub'], { HF_ENDPOINT: front.url });
+      expect(run.code, run.stderr).toBe(0);
+      expect(storage.requests.map((r) => r.file).sort()).toEqual(
+        toyFiles.filter((f) => f.endsWith('.onnx')).sort(),
+      );
+      expect(storage.requests.every((r) => r.authorization === undefined)).toBe(true);
+      expect(front.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      const unet = path.join(dir, 'toy-hub', 'unet', 'model.onnx');
+      expect(readFileSync(unet).equals(readFileSync(path.join(toyDir, 'unet', 'model.onnx')))).toBe(true);
+    } finally {
+      await Promise.all([front.close(), storage.close()]);
+    }
+  });
+
   it('resumes a download the connection dropped, with a Range request, and the file verifies', async () => {
     const dir = freshModelsDir('resume');
     const since = hub.requests.length;

@@ -57,7 +57,12 @@ function filesOf(folder: string): Map<string, Served> {
   return files;
 }
 
-export async function startFakeHub(repos: FakeRepo[]): Promise<FakeHub> {
+export interface FakeHubOptions {
+  /** Where .onnx files are redirected to (another origin, as the hub's storage is); this hub by default. */
+  storage?: string;
+}
+
+export async function startFakeHub(repos: FakeRepo[], options: FakeHubOptions = {}): Promise<FakeHub> {
   const served = repos.map((r) => ({ ...r, files: filesOf(r.folder) }));
   const bySha = new Map<string, { file: string; served: Served }>();
   for (const r of served) for (const [file, s] of r.files) bySha.set(s.sha256, { file, served: s });
@@ -131,7 +136,7 @@ export async function startFakeHub(repos: FakeRepo[]): Promise<FakeHub> {
     }
     if (file.endsWith('.onnx')) {
       res.writeHead(302, {
-        location: `/lfs/${s.sha256}`,
+        location: `${options.storage ?? ''}/lfs/${s.sha256}`,
         'x-linked-etag': `"${s.sha256}"`,
         'x-linked-size': String(s.bytes.length),
       });
