@@ -1,6 +1,7 @@
 // What each role starts. `all` runs everything in one process on the built-in defaults.
 import type { Config } from '../core/index.ts';
 import { ensureBuiltInModels } from '../models/built-in.ts';
+import { createLogger } from '../queue/logging/logger.ts';
 import { resolveRedis } from '../queue/redis/resolve-redis.ts';
 import { checkPortFree } from './check-port.ts';
 import { type Stack, startStack } from './stack.ts';
@@ -18,7 +19,7 @@ export interface Running {
 }
 
 export async function startRole(role: Role, config: Config): Promise<Running> {
-  const log = (line: string) => console.log(line);
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const serves = role === 'api' || role === 'all';
   // Before anything starts: a port in use is the user's to fix, and should be told at once.
   if (serves) await checkPortFree(config.http.host, config.http.port);

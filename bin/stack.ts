@@ -3,12 +3,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import { discordServices, withGuildRules } from '../bots/discord/discord-services.ts';
+import { countTransitions, instrumentComponents } from '../bots/http/metrics/instrument-components.ts';
+import { processMetrics } from '../bots/http/metrics/service-metrics.ts';
 import { telegramServices } from '../bots/telegram/telegram-services.ts';
 import type { Config } from '../core/config/config.ts';
 import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
 import { componentHandlers } from '../queue/components/index.ts';
 import type { ComponentServices } from '../queue/components/services.ts';
+import type { LogLine } from '../queue/logging/logger.ts';
 import { startedLine } from '../queue/orchestrator/job-log.ts';
 import { makeKeys } from '../queue/orchestrator/keys.ts';
 import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
@@ -33,7 +36,7 @@ export interface StackOptions {
   services?: Partial<Omit<ComponentServices, 'artifacts' | 'limits' | 'renderHost'>> & { publicUrl?: string };
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  log?: (line: string) => void;
+  log?: LogLine;
 }
 
 export interface Stack {
@@ -46,9 +49,10 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log: LogLine = options.log ?? ((line: string) => console.log(line));
   const prefix = options.prefix ?? 'img';
   const keys = makeKeys(prefix);
+  const metrics = processMetrics();
   let registry!: WorkerRegistry;
   const system = createQueueSystem({
     redisUrl: options.redisUrl,
@@ -56,6 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     limits: config.owners,
     admit: options.admit === false ? undefined : (job) => admitRender(registry)(job),
     log,
+    onTransition: countTransitions(metrics),
   });
   registry = new WorkerRegistry(system.redis, keys);
   const artifacts = new FileArtifactStore({ root: path.join(config.dataDir, 'artifacts') });
@@ -63,6 +68,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let renderHost: RenderHost | undefined;
 
   if (options.renderer) {
+    // The job this renderer draws: what the renderer logs meanwhile (a model it loads) is that job's.
+    let rendering: string | undefined;
+    const renderLog = (line: string) => log(line, rendering ? { jobId: rendering } : undefined);
     renderHost = new RenderHost({
       modelsDir: config.modelsDir,
       session: {
@@ -70,7 +78,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         threads: config.onnx.threads,
         graphOptimization: config.onnx.graphOptimization,
         cacheDir: path.join(config.dataDir, 'onnx-cache'),
-        log,
+        log: renderLog,
       },
       memoryBudgetBytes: config.onnx.memoryBudgetMb * 1024 * 1024,
     });
@@ -104,15 +112,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
     };
-    const handlers = componentHandlers(services);
+    const handlers = instrumentComponents(metrics, componentHandlers(services));
     const render = handlers.render;
     handlers.render = async (ctx) => {
       busy = true;
+      rendering = ctx.jobId;
       log(startedLine(ctx.jobId, `render on ${id}`));
       try {
         return { ...((await render(ctx)) as object), renderer: id };
       } finally {
         busy = false;
+        rendering = undefined;
         await refreshModels().catch(() => undefined);
       }
     };
@@ -154,7 +164,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       moderation: withGuildRules(options.services?.moderation, config),
     };
-    await system.startWorkers(componentHandlers(services), ['io', 'cpu'], { log });
+    await system.startWorkers(instrumentComponents(metrics, componentHandlers(services)), ['io', 'cpu'], {
+      log,
+    });
     // Re-adds components lost between dispatch steps, and drops expired artifacts.
     const sweep = setInterval(() => {
       void system.orchestrator.sweep().catch(() => undefined);

@@ -12,7 +12,7 @@ import {
   type ComponentWorkersOptions,
 } from './orchestrator/component-worker.ts';
 import { makeKeys } from './orchestrator/keys.ts';
-import { Orchestrator, type OwnerLimits } from './orchestrator/orchestrator.ts';
+import { Orchestrator, type OrchestratorOptions, type OwnerLimits } from './orchestrator/orchestrator.ts';
 import { connectRedis } from './redis/connect-redis.ts';
 
 export interface QueueSystemOptions {
@@ -24,6 +24,7 @@ export interface QueueSystemOptions {
   admit?: (job: Job) => Promise<void>;
   /** Gets the orchestrator's line per job transition. */
   log?: (line: string) => void;
+  onTransition?: OrchestratorOptions['onTransition'];
 }
 
 export interface QueueSystem {
@@ -66,6 +67,7 @@ export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
     limits: options.limits,
     admit: options.admit,
     log: options.log,
+    onTransition: options.onTransition,
   });
   const workers: ComponentWorkers[] = [];
   return {

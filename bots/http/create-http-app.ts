@@ -9,6 +9,7 @@ import { apiServices } from './api-services.ts';
 import { ApiError } from './errors/api-error.ts';
 import { errorHandler } from './errors/error-handler.ts';
 import type { HttpDeps, HttpEnv } from './http-deps.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { limitBody } from './middleware/limit-body.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
@@ -48,6 +49,7 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   const openApi = openApiDocument(s.config);
   app.get('/openapi.json', (c) => c.json(openApi));
   app.route('/', healthRoutes(s));
+  app.route('/metrics', metricsRoute(deps));
   app.route('/v1/jobs', jobsRoutes(s));
   app.route('/v1/jobs', jobEventsRoute(s));
   app.route('/v1/artifacts', artifactsRoute(s));

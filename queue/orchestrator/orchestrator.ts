@@ -38,6 +38,16 @@ export interface OrchestratorOptions {
   countRenderers?: () => Promise<number>;
   /** Gets one line per job transition (accepted, and how it ended). */
   log?: (line: string) => void;
+  /** Told of the same transitions as data (metrics count them). */
+  onTransition?: (transition: JobTransition) => void;
+}
+
+/** A job accepted, or ended by this process; `durationMs` from submit to the end. */
+export interface JobTransition {
+  jobId: string;
+  kind: string;
+  status: 'accepted' | 'done' | 'failed' | 'cancelled';
+  durationMs?: number;
 }
 
 export interface ComponentMessage {
@@ -132,6 +142,7 @@ export class Orchestrator {
       );
     }
     this.options.log?.(acceptedLine(job.id, job.kind, job.owner));
+    this.options.onTransition?.({ jobId: job.id, kind: job.kind, status: 'accepted' });
     // The script announced the first status itself.
     await this.enqueue(job, rest);
     // Workers may have moved the job on already; they announce their own transitions.
@@ -210,19 +221,21 @@ export class Orchestrator {
 
   /** The line that says how a job ended and how long it took. */
   private async logEnd(jobId: string): Promise<void> {
-    const log = this.options.log;
-    if (!log) return;
-    const [status, created, finished, code, message] = await this.redis.hmget(
+    const { log, onTransition } = this.options;
+    if (!log && !onTransition) return;
+    const [status, created, finished, code, message, kind] = await this.redis.hmget(
       this.keys.job(jobId),
       'status',
       'created',
       'finished',
       'error_code',
       'error',
+      'kind',
     );
     if (status !== 'done' && status !== 'failed' && status !== 'cancelled') return;
     const took = Number(finished ?? Date.now()) - Number(created);
-    log(endedLine(jobId, status, took, { code: code ?? undefined, message: message ?? undefined }));
+    log?.(endedLine(jobId, status, took, { code: code ?? undefined, message: message ?? undefined }));
+    onTransition?.({ jobId, kind: kind ?? 'unknown', status, durationMs: took });
   }
 
   /** Tells the first waiting renders their new place, after one left the queue. */
