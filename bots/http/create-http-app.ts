@@ -6,6 +6,7 @@ import { createBotContext } from '../discord/bot-context.ts';
 import { discordInteractionsRoute } from '../discord/interactions-route.ts';
 import { telegramWebhookRoute } from '../telegram/webhook-route.ts';
 import { apiServices } from './api-services.ts';
+import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { ApiError } from './errors/api-error.ts';
 import { errorHandler } from './errors/error-handler.ts';
 import type { HttpDeps, HttpEnv } from './http-deps.ts';
@@ -21,6 +22,8 @@ import { hooksRoute } from './routes/hooks-route.ts';
 import { jobEventsRoute } from './routes/job-events-route.ts';
 import { jobsRoutes } from './routes/jobs-routes.ts';
 import { modelsRoute } from './routes/models-route.ts';
+import { recentJobsRoute } from './routes/recent-jobs-route.ts';
+import { webRoutes } from './web/web-routes.ts';
 
 /** Paths that need a key when keys are configured. */
 const PROTECTED = ['/v1/jobs', '/v1/jobs/*', '/v1/models', '/sdapi/*', '/easyanimate/*'];
@@ -50,6 +53,7 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   app.get('/openapi.json', (c) => c.json(openApi));
   app.route('/', healthRoutes(s));
   app.route('/metrics', metricsRoute(deps));
+  app.route('/v1/jobs', recentJobsRoute(s));
   app.route('/v1/jobs', jobsRoutes(s));
   app.route('/v1/jobs', jobEventsRoute(s));
   app.route('/v1/artifacts', artifactsRoute(s));
@@ -57,6 +61,9 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   app.route('/hooks', hooksRoute(s, deps.hooks ?? []));
   app.route('/sdapi/v1', a1111Routes(s));
   app.route('/easyanimate', easyAnimateRoutes(s));
+  // The web page at / and, behind the admin key, the dashboard.
+  app.route('/', webRoutes({ keysRequired: (deps.apiKeys ?? []).length > 0 }));
+  app.route('/', dashboardRoutes(s, deps.system.queues, deps.apiKeys ?? []));
   // Discord's HTTP interactions mode (instead of, or beside, the gateway bot).
   const discordKey = s.config.discord.publicKey;
   if (discordKey) {

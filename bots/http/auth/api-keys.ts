@@ -19,6 +19,8 @@ export interface ApiKeyRecord {
   owner: string;
   quota?: ApiKeyQuota;
   rateLimit?: { perMinute: number };
+  /** Opens the dashboard (the key named `admin` does too). */
+  admin?: boolean;
 }
 
 /** No real key is this long; refusing longer ones bounds the hashing work a stranger can cause. */

@@ -23,6 +23,7 @@ const RecordSchema = z
       .strict()
       .optional(),
     rateLimit: z.object({ perMinute: positiveInt }).strict().optional(),
+    admin: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .strict();
 

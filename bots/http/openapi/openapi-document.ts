@@ -12,6 +12,7 @@ import {
   JobAcceptedSchema,
   JobViewSchema,
   ModelsSchema,
+  RecentJobsSchema,
 } from './response-schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -63,6 +64,7 @@ export function openApiDocument(config: Config): Json {
         Job: jsonSchema(JobViewSchema, 'output'),
         Cancelled: jsonSchema(CancelledSchema, 'output'),
         Models: jsonSchema(ModelsSchema, 'output'),
+        RecentJobs: jsonSchema(RecentJobsSchema, 'output'),
         Error: jsonSchema(ErrorSchema, 'output'),
         A1111Txt2Img: jsonSchema(A1111Txt2ImgSchema, 'input'),
         A1111Img2Img: jsonSchema(A1111Img2ImgSchema, 'input'),
@@ -72,6 +74,19 @@ export function openApiDocument(config: Config): Json {
     security: [{ apiKey: [] }],
     paths: {
       '/v1/jobs': {
+        get: {
+          summary: "Your newest jobs, newest first (the web page's gallery)",
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } },
+            {
+              name: 'status',
+              in: 'query',
+              description: 'Only jobs of these statuses, comma-separated, e.g. done',
+              schema: { type: 'string' },
+            },
+          ],
+          responses: { '200': answer('Jobs', 'RecentJobs'), ...errors(400, 401) },
+        },
         post: {
           summary: 'Submit a job',
           parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } }],

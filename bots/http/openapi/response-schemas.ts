@@ -101,6 +101,20 @@ export const JobViewSchema = z.object({
   links: z.object({ self: z.string(), events: z.string() }),
 });
 
+export const RecentJobsSchema = z.object({
+  jobs: z.array(
+    JobViewSchema.extend({
+      inputs: z
+        .object({
+          image: z.union([z.string(), z.object({ artifact: z.string() })]).optional(),
+          mask: z.union([z.string(), z.object({ artifact: z.string() })]).optional(),
+        })
+        .describe('The input pictures as POST /v1/jobs takes them back (a reroll sends them again)'),
+      parent: z.object({ jobId: z.string(), index: z.number().int() }).optional(),
+    }),
+  ),
+});
+
 export const CancelledSchema = z.object({
   id: z.string(),
   status: z.literal('cancelled'),
@@ -124,3 +138,4 @@ export type JobAccepted = z.infer<typeof JobAcceptedSchema>;
 export type JobView = z.infer<typeof JobViewSchema>;
 export type ResultView = z.infer<typeof ResultSchema>;
 export type ModelsView = z.infer<typeof ModelsSchema>;
+export type RecentJobsView = z.infer<typeof RecentJobsSchema>;
