@@ -37,6 +37,8 @@ export interface Downloaded {
 }
 
 const ATTEMPTS = 4;
+/** A connection that sends nothing for this long is dropped and the download resumed. */
+const IDLE_MS = 60_000;
 
 async function sizeOnDisk(file: string): Promise<number> {
   try {
@@ -94,68 +96,80 @@ export async function downloadFile(
   let lastProblem = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const start = await sizeOnDisk(part);
-    let answer: Awaited<ReturnType<typeof hubGet>>;
+    const idle = new AbortController();
+    let idleTimer = setTimeout(() => idle.abort(new Error(`no data for ${IDLE_MS / 1000} s`)), IDLE_MS);
+    const stillAlive = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => idle.abort(new Error(`no data for ${IDLE_MS / 1000} s`)), IDLE_MS);
+    };
     try {
-      answer = await hubGet(url, hub.token, start);
-    } catch (err) {
-      if (err instanceof HubError) throw err;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      lastProblem = `cannot reach the hub at ${hub.endpoint} (${cause?.code ?? cause?.message ?? (err as Error).message})`;
-      events.retry?.({ at: start, reason: lastProblem });
-      await new Promise((r) => setTimeout(r, 250 * attempt));
-      continue;
-    }
-    const { response } = answer;
-    if (response.status === 416 || (start > 0 && response.status === 200)) {
-      // The part is not a prefix the hub can continue (a changed file, or a server without
-      // ranges): start over.
-      await response.body?.cancel();
-      await rm(part, { force: true });
-      if (response.status === 416) continue;
-      attempt--;
-      continue;
-    }
-    if (response.status !== 200 && response.status !== 206) {
-      await response.body?.cancel();
-      if (response.status >= 500) {
-        lastProblem = `HTTP ${response.status} from the hub for ${file.path}`;
+      let answer: Awaited<ReturnType<typeof hubGet>>;
+      try {
+        answer = await hubGet(url, hub.token, start, idle.signal);
+      } catch (err) {
+        if (err instanceof HubError) throw err;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        lastProblem = `cannot reach the hub at ${hub.endpoint} (${cause?.code ?? cause?.message ?? (err as Error).message})`;
         events.retry?.({ at: start, reason: lastProblem });
         await new Promise((r) => setTimeout(r, 250 * attempt));
         continue;
       }
-      throw refusal(file, url, response.status, hub.token);
+      const { response } = answer;
+      const continues = response.headers.get('content-range')?.startsWith(`bytes ${start}-`) ?? false;
+      if (response.status === 416 || (start > 0 && (response.status === 200 || !continues))) {
+        // The part is not a prefix the hub can continue (a changed file, or a server without
+        // ranges): start over.
+        await response.body?.cancel();
+        await rm(part, { force: true });
+        if (response.status === 416) continue;
+        attempt--;
+        continue;
+      }
+      if (response.status !== 200 && response.status !== 206) {
+        await response.body?.cancel();
+        if (response.status >= 500) {
+          lastProblem = `HTTP ${response.status} from the hub for ${file.path}`;
+          events.retry?.({ at: start, reason: lastProblem });
+          await new Promise((r) => setTimeout(r, 250 * attempt));
+          continue;
+        }
+        throw refusal(file, url, response.status, hub.token);
+      }
+      const total = totalOf(response, start) ?? answer.linkedSize ?? file.size ?? undefined;
+      if (file.size !== null && total !== undefined && total !== file.size) {
+        await response.body?.cancel();
+        await rm(part, { force: true });
+        throw mismatch(file, `the hub serves ${total} bytes, the registry says ${file.size}`);
+      }
+      events.start?.({ total, resumedFrom: start });
+      let received = start;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          stillAlive();
+          events.progress?.(received);
+          done(null, chunk);
+        },
+      });
+      try {
+        if (!response.body) throw new Error('empty answer');
+        await pipeline(
+          Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+          counter,
+          createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }),
+        );
+        if (total !== undefined && received < total)
+          throw new Error(`ended after ${received} of ${total} bytes`);
+      } catch (err) {
+        lastProblem = `the download of ${file.path} was interrupted (${(err as Error).message})`;
+        events.retry?.({ at: await sizeOnDisk(part), reason: lastProblem });
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        continue;
+      }
+      return await accept(file, part, target, answer.linkedSha256);
+    } finally {
+      clearTimeout(idleTimer);
     }
-    const total = totalOf(response, start) ?? answer.linkedSize ?? file.size ?? undefined;
-    if (file.size !== null && total !== undefined && total !== file.size) {
-      await response.body?.cancel();
-      await rm(part, { force: true });
-      throw mismatch(file, `the hub serves ${total} bytes, the registry says ${file.size}`);
-    }
-    events.start?.({ total, resumedFrom: start });
-    let received = start;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        received += chunk.length;
-        events.progress?.(received);
-        done(null, chunk);
-      },
-    });
-    try {
-      if (!response.body) throw new Error('empty answer');
-      await pipeline(
-        Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-        counter,
-        createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }),
-      );
-      if (total !== undefined && received < total)
-        throw new Error(`ended after ${received} of ${total} bytes`);
-    } catch (err) {
-      lastProblem = `the download of ${file.path} was interrupted (${(err as Error).message})`;
-      events.retry?.({ at: await sizeOnDisk(part), reason: lastProblem });
-      await new Promise((r) => setTimeout(r, 250 * attempt));
-      continue;
-    }
-    return await accept(file, part, target, answer.linkedSha256);
   }
   const kept = await sizeOnDisk(part);
   throw new HubError(

@@ -21,7 +21,12 @@ function sizeOf(header: string | null): number | undefined {
   return header && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
-export async function hubGet(url: string, token: string | undefined, start: number): Promise<HubResponse> {
+export async function hubGet(
+  url: string,
+  token: string | undefined,
+  start: number,
+  signal?: AbortSignal,
+): Promise<HubResponse> {
   const first = new URL(url);
   let current = first;
   let linkedSha256: string | undefined;
@@ -31,7 +36,7 @@ export async function hubGet(url: string, token: string | undefined, start: numb
     // The token is for the hub only, never for the storage it redirects to.
     if (token && current.origin === first.origin) headers.authorization = `Bearer ${token}`;
     if (start > 0) headers.range = `bytes=${start}-`;
-    const response = await fetch(current, { headers, redirect: 'manual' });
+    const response = await fetch(current, { headers, redirect: 'manual', signal });
     linkedSha256 ??= sha256Of(response.headers.get('x-linked-etag'));
     linkedSize ??= sizeOf(response.headers.get('x-linked-size'));
     const location = response.headers.get('location');

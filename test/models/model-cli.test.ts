@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +262,19 @@ describe('npm run models -- pull', () => {
     expect(oneLine(missing)).toMatch(
       /HTTP 404 from the hub: imagine\/nowhere at revision main has no scheduler\/scheduler_config\.json \(http:\/\/127\.0\.0\.1:\d+\/imagine\/nowhere\/resolve\/main\/scheduler\/scheduler_config\.json\); check the registry entry's repo, revision and files$/,
     );
+  });
+
+  it('says so when the hub cannot be reached, after retrying', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await models(freshModelsDir('unreachable'), ['pull', 'toy-hub'], { HF_ENDPOINT: url });
+    expect(run.code).toBe(1);
+    expect(oneLine(run)).toBe(
+      `models: cannot reach the hub at ${url} (ECONNREFUSED); gave up after 4 attempts`,
+    );
+    expect(run.stdout).toContain(`cannot reach the hub at ${url} (ECONNREFUSED); retrying from byte 0`);
   });
 
   it('refuses a plain-http HF_ENDPOINT that is not on this machine', async () => {
