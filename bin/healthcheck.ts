@@ -1,7 +1,8 @@
 // Docker's HEALTHCHECK: the roles that serve HTTP (all, api) are healthy when GET /healthz answers on
-// PORT; the others (renderer, discord, telegram) serve no HTTP, so their running process is all there
-// is to tell. Exit 0 healthy, 1 not.
+// PORT; a renderer when Redis answers and its heartbeat there names a model it can draw; the bots
+// serve no HTTP, so their running process is all there is to tell. Exit 0 healthy, 1 not.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 const HTTP_ROLES = new Set(['all', 'api']);
 
@@ -17,6 +18,10 @@ function containerRole(): string | undefined {
 }
 
 const role = containerRole();
+if (role === 'renderer') {
+  const { rendererReady } = await import('./renderer-health.ts');
+  process.exit((await rendererReady(process.env.REDIS_URL, os.hostname())) ? 0 : 1);
+}
 if (role !== undefined && !HTTP_ROLES.has(role)) process.exit(0);
 const port = process.env.PORT || '8080';
 try {
