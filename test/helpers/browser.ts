@@ -3,12 +3,13 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+// CHROMIUM_PATH, when set, is the only candidate (a path that does not exist skips the tests).
+const CANDIDATES = process.env.CHROMIUM_PATH
+  ? [process.env.CHROMIUM_PATH]
+  : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /** The chromium binary, or undefined when none is installed. */
-export const CHROMIUM_PATH = CANDIDATES.find(
-  (p): p is string => p !== undefined && p !== '' && existsSync(p),
-);
+export const CHROMIUM_PATH = CANDIDATES.find((p) => existsSync(p));
 
 export const NO_CHROMIUM = 'SKIPPED: no chromium binary (apt-get install chromium, or set CHROMIUM_PATH)';
 

@@ -172,7 +172,7 @@ describe.skipIf(!CHROMIUM_PATH)(
         ).observe(document.getElementById('in-flight'), {
           subtree: true,
           attributes: true,
-          attributeFilter: ['max', 'src'],
+          attributeFilter: ['max', 'src', 'data-live'],
         });
       });
       await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-in-flight.png'), fullPage: true });
@@ -181,6 +181,8 @@ describe.skipIf(!CHROMIUM_PATH)(
       await tile.waitFor({ timeout: 60_000 });
       const log: string[] = await page.evaluate(() => window.progressLog);
       expect(log).toContain('max=8');
+      // Step 5 (the preview's) came over the event stream, not from a poll of the overview.
+      expect(log).toContain('data-live=step 5');
       expect(log.some((l) => /^src=http:\/\/.+\/v1\/artifacts\/[A-Za-z0-9_-]+$/.test(l))).toBe(true);
       await page.waitForFunction((jobId) => !document.querySelector(`#in-flight [data-job="${jobId}"]`), id);
       expect(await tile.evaluate((i) => i.naturalWidth)).toBe(128);

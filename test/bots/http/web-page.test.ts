@@ -147,10 +147,20 @@ describe.skipIf(!CHROMIUM_PATH)(`the web page in chromium${CHROMIUM_PATH ? '' : 
     expect(rerollJob.params.seed).not.toBe(upscaleJob.params.seed);
 
     const listed = await bodyOf(h.fetch('/v1/jobs?status=done'));
+    // The buttons send only what their job uses: nothing comes back as unused.
+    for (const job of listed.jobs) expect(job.result.warnings, job.kind).toEqual([]);
     expect(listed.jobs.map((j: { id: string }) => j.id)).toEqual([rerolled, upscaled, varied, first]);
     expect(listed.jobs[1].parent).toEqual({ jobId: varied, index: 0 });
     expect(await page.locator('#gallery .tile').count()).toBe(4);
   }, 120_000);
+
+  it('with no keys configured the dashboard is open, like the API', async () => {
+    const res = await page.goto(`${h.url}/dashboard/`);
+    expect(res?.status()).toBe(200);
+    await page.locator('#workers tr.worker').first().waitFor();
+    expect(await page.locator('#workers tr.worker td').nth(1).innerText()).toBe('cpu');
+    await page.goto(`${h.url}/`);
+  });
 
   it('a prompt with a wrong flag shows the error the API gives, and nothing is queued', async () => {
     await page.locator('#prompt').fill('a fox --sed 4');

@@ -155,8 +155,11 @@ async function follow() {
       for await (const e of sseEvents(res)) {
         const d = e.data;
         const c = d.jobId ? cards.get(d.jobId) : undefined;
-        if (e.event === 'progress' && c) progress(c, d.step, d.total, d.previewUrl);
-        else if (e.event === 'status' && c) c.state.textContent = d.status;
+        if (e.event === 'progress' && c) {
+          progress(c, d.step, d.total, d.previewUrl);
+          // Marks the card as following the event stream (the overview polls only every 2 s).
+          c.el.dataset.live = `step ${d.step}`;
+        } else if (e.event === 'status' && c) c.state.textContent = d.status;
         else if (e.event === 'done' || e.event === 'failed' || e.event === 'cancelled') {
           void refresh();
           if (e.event === 'done') void refreshRecent().catch(() => undefined);
