@@ -80,6 +80,16 @@ function showResult(job) {
     figure.append(img, caption);
     images.append(figure);
   });
+  if (job.result.video) {
+    // An animate job: the clip, its frame 0 above as the still the buttons work on.
+    const video = element('video', {
+      class: 'result-video',
+      src: job.result.video.url,
+      controls: '',
+      loop: '',
+    });
+    images.append(video);
+  }
   const params = $('result-params');
   params.replaceChildren();
   for (const [name, value] of paramRows(job))
