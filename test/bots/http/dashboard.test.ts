@@ -74,6 +74,14 @@ describe('the dashboard over HTTP', () => {
     expect(board.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
   });
 
+  it('an admin flag that is not a boolean stops the start, naming the record', () => {
+    expect(() => apiKeysFromConfig([{ name: 'ops', keyHash: sha256Hex(OPS), admin: 'yes' }])).toThrow(
+      expect.objectContaining({
+        problems: [expect.objectContaining({ field: 'API_KEYS.0.admin', problem: 'must be true or false' })],
+      }),
+    );
+  });
+
   it('streams every job’s events, with its id, progress and previews, on one SSE connection', async () => {
     const stop = new AbortController();
     const stream = await h.fetch('/dashboard/api/events', { ...bearer(ADMIN), signal: stop.signal });
