@@ -25,10 +25,13 @@ export function dashboardEvents(s: ApiServices, c: Context) {
     const subscriber = s.redis.duplicate();
     const last = new Map<string, string>();
     const chains = new Map<string, Promise<void>>();
+    // Jobs that ended while watched: later news of them (none is expected) is not read again.
+    const ended = new Set<string>();
     const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
     const ping = setInterval(() => void stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     // A job first heard of starts at its newest event: the page has its state from the overview.
     const readNews = async (jobId: string) => {
+      if (ended.has(jobId)) return;
       const after = last.get(jobId);
       const stored = after ? await s.events.read(jobId, after) : await newestEvent(s, jobId);
       for (const e of stored) {
@@ -38,7 +41,11 @@ export function dashboardEvents(s: ApiServices, c: Context) {
           event: e.event.type,
           data: JSON.stringify({ jobId, ...eventView(e.event, e.at, base) }),
         });
-        if (isFinalEvent(e.event)) last.delete(jobId);
+        if (isFinalEvent(e.event)) {
+          ended.add(jobId);
+          last.delete(jobId);
+          return;
+        }
       }
     };
     subscriber.on('message', (_channel: string, jobId: string) => {
