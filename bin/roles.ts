@@ -1,9 +1,9 @@
 // What each role starts. `all` runs everything in one process on the built-in defaults.
-import type { Config } from '../core/index.ts';
+import { type Config, ValidationError } from '../core/index.ts';
 import { ensureBuiltInModels } from '../models/built-in.ts';
 import { createLogger } from '../queue/logging/logger.ts';
 import { resolveRedis } from '../queue/redis/resolve-redis.ts';
-import { checkPortFree } from './check-port.ts';
+import { checkPortFree, listenProblem } from './check-port.ts';
 import { type Stack, startStack } from './stack.ts';
 
 export const ROLES = ['api', 'renderer', 'discord', 'telegram', 'all'] as const;
@@ -18,11 +18,23 @@ export interface Running {
   kill(): void;
 }
 
+/** A listen problem of METRICS_PORT, told in its own name (check-port.ts words it for PORT). */
+function metricsPortError(err: unknown): never {
+  if (!(err instanceof ValidationError)) throw err;
+  const problems = err.problems.map((p) =>
+    p.field === 'PORT'
+      ? { ...p, field: 'METRICS_PORT', problem: p.problem.replace(/\bPORT\b/, 'METRICS_PORT') }
+      : p,
+  );
+  throw new ValidationError(problems, 'cannot start');
+}
+
 export async function startRole(role: Role, config: Config): Promise<Running> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const serves = role === 'api' || role === 'all';
   // Before anything starts: a port in use is the user's to fix, and should be told at once.
   if (serves) await checkPortFree(config.http.host, config.http.port);
+  if (config.metricsPort) await checkPortFree(config.http.host, config.metricsPort).catch(metricsPortError);
   const redis = await resolveRedis(config);
   log(
     redis.embedded
@@ -60,6 +72,20 @@ export async function startRole(role: Role, config: Config): Promise<Running> {
       await server.close();
       log('stopped: http');
     });
+  }
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('../bots/http/metrics/metrics-server.ts');
+    const metrics = await startMetricsServer(config.http.host, config.metricsPort).catch(
+      async (err: unknown) => {
+        for (const stop of stoppers) await stop().catch(() => undefined);
+        await stack.close().catch(() => undefined);
+        await redis.stop().catch(() => undefined);
+        const problem = listenProblem(err, config.http.host, config.metricsPort as number);
+        return metricsPortError(problem ? new ValidationError([problem], 'cannot start') : err);
+      },
+    );
+    log(`metrics: serving GET /metrics at ${metrics.url}/metrics`);
+    stoppers.push(() => metrics.close());
   }
   for (const surface of ['discord', 'telegram'] as const) {
     if (role !== surface && role !== 'all') continue;

@@ -67,6 +67,7 @@ export const ConfigEnvSchema = z.object({
   MODEL_MEMORY_MB: intVar(64, 1_048_576).default(8192),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).default('pretty'),
+  METRICS_PORT: intVar(0, 65535).optional(),
   ...DiscordEnvSchema,
   ...TelegramEnvSchema,
   ...VideoEnvSchema,
@@ -123,6 +124,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** pretty: one readable line per event (a terminal); json: pino's JSON lines (log collectors). */
   logFormat: 'pretty' | 'json';
+  /** A port of its own for GET /metrics (for the roles that serve no HTTP); unset: none. */
+  metricsPort?: number;
   discord: DiscordConfig;
   telegram: TelegramConfig;
   video: VideoConfig;
@@ -245,6 +248,7 @@ function fromEnv(e: Env): Config {
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    metricsPort: e.METRICS_PORT,
     discord: discordConfig(e),
     telegram: telegramConfig(e),
     video: videoConfig(e),
