@@ -57,13 +57,23 @@ export async function renderSample({ config, stack }: QuickstartOptions): Promis
   return file;
 }
 
+/** Whether the API asks for a key (API_KEYS given, or the admin key API_KEYS_AUTO makes). */
+function keysRequired(env: NodeJS.ProcessEnv): boolean {
+  return (env.API_KEYS ?? '').trim() !== '' || /^(1|true|yes)$/.test(env.API_KEYS_AUTO ?? '');
+}
+
 /** What to do next, as lines for the terminal. */
-export function nextSteps(httpUrl: string | undefined, sampleFile: string): string[] {
+export function nextSteps(
+  httpUrl: string | undefined,
+  sampleFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const lines = [`quickstart: sample "${SAMPLE_PROMPT}" rendered through the queue to ${sampleFile}`];
   if (httpUrl) {
+    const key = keysRequired(env) ? ` -H 'authorization: Bearer YOUR_API_KEY'` : '';
     lines.push(
       `quickstart: open ${httpUrl}/ in a browser to draw from a prompt`,
-      `quickstart: or call the API: curl -s ${httpUrl}/v1/jobs -H 'content-type: application/json' -d '{"prompt":"a yellow square on the grass --seed 3"}'`,
+      `quickstart: or call the API: curl -s ${httpUrl}/v1/jobs${key} -H 'content-type: application/json' -d '{"prompt":"a yellow square on the grass --seed 3"}'`,
     );
   }
   lines.push(
@@ -75,7 +85,9 @@ export function nextSteps(httpUrl: string | undefined, sampleFile: string): stri
 
 export async function runQuickstart(options: QuickstartOptions): Promise<string> {
   const file = await renderSample(options);
-  for (const line of nextSteps(options.httpUrl, file)) options.log(line);
+  // A browser reaches the server at PUBLIC_URL when it is set (0.0.0.0 is no address to open).
+  const url = options.config.http.publicUrl?.replace(/\/$/, '') ?? options.httpUrl;
+  for (const line of nextSteps(options.httpUrl && url, file)) options.log(line);
   return file;
 }
 

@@ -3,9 +3,11 @@
 // end with the sample picture in out/, rendered through the queue, and exit 0.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextSteps } from '../../bin/quickstart.ts';
 import { testModels } from '../helpers/built-in-models.ts';
 import { cornerShare, isBlue, isRed, rgbOf, share } from '../helpers/picture.ts';
 
@@ -109,9 +111,42 @@ describe('npm start -- --once', () => {
     expect(run.output).not.toMatch(/\n\s+at /);
   }, 120_000);
 
+  it('tells a busy PORT in one line, before starting Redis', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const run = await npmStart(['--once'], { DATA_DIR: path.join(dir, 'busy'), PORT: String(port) });
+      expect(run.code).toBe(2);
+      expect(run.output).toContain(
+        `cannot start: PORT: ${port} is in use on 127.0.0.1 by another program: stop it, or set PORT to a free port`,
+      );
+      expect(run.output).not.toContain('redis: started');
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+
   it('refuses an unknown option with the ones it takes', async () => {
     const run = await npmStart(['--twice'], { DATA_DIR: path.join(dir, 'unknown') });
     expect(run.code).toBe(2);
     expect(run.output).toContain('unknown option "--twice": use --quickstart or --once');
   }, 60_000);
+});
+
+describe('the next steps', () => {
+  it('put the key header in the curl example when the API asks for a key', () => {
+    const open = nextSteps('http://127.0.0.1:8080', 'out/s.png', {}).join('\n');
+    expect(open).toContain("curl -s http://127.0.0.1:8080/v1/jobs -H 'content-type: application/json'");
+    for (const env of [{ API_KEYS: 'me:abc' }, { API_KEYS_AUTO: 'true' }]) {
+      const keyed = nextSteps('http://127.0.0.1:8080', 'out/s.png', env).join('\n');
+      expect(keyed).toContain(
+        "/v1/jobs -H 'authorization: Bearer YOUR_API_KEY' -H 'content-type: application/json'",
+      );
+    }
+    // Without HTTP there is no page or curl to tell, but the bots' settings still are.
+    const noHttp = nextSteps(undefined, 'out/s.png', {});
+    expect(noHttp.join('\n')).not.toContain('curl');
+    expect(noHttp.at(-1)).toContain('TELEGRAM_BOT_TOKEN');
+  });
 });
