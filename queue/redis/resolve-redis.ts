@@ -11,7 +11,9 @@ export interface ResolvedRedis {
   stop(): Promise<void>;
 }
 
-export async function resolveRedis(config: Pick<Config, 'redis' | 'dataDir' | 'redisDataDir'>): Promise<ResolvedRedis> {
+export async function resolveRedis(
+  config: Pick<Config, 'redis' | 'dataDir' | 'redisDataDir'>,
+): Promise<ResolvedRedis> {
   if (config.redis.url) return { url: config.redis.url, stop: async () => {} };
   if (!config.redis.embedded) {
     throw new ValidationError(
