@@ -24,7 +24,8 @@ export interface LoggerOptions {
 }
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
-const JOB_WORD = /\bjob ([A-Za-z0-9][A-Za-z0-9_.:-]{2,127})\b/;
+/** `job <id>` where the id has a digit, so that words ("job failed") are not taken for ids. */
+const JOB_WORD = /\bjob ((?=[A-Za-z_.-]*\d)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)/;
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /** The job a line is about: `job <id>` first, else the first UUID it names. */

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../queue/logging/logger.ts';
+import { createLogger, jobIdIn } from '../../../queue/logging/logger.ts';
 import { testModels } from '../../helpers/built-in-models.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { type Harness, startHarness } from './http-harness.ts';
@@ -156,6 +156,15 @@ describe('job logs', () => {
     // Nothing else was logged while it ran that lacks an id (no line of this job lost its id).
     expect(lines.filter((l) => !l.jobId)).toEqual([]);
   }, 60_000);
+
+  it('reads the job a plain line names, and takes no word for an id', () => {
+    const uuid = '0b5e8a52-2f4b-4a53-9d0c-1f0c2b1a7e11';
+    expect(jobIdIn(`job ${uuid} done in 1.0 s`)).toBe(uuid);
+    expect(jobIdIn(`discord: result of ${uuid} not delivered: 403`)).toBe(uuid);
+    expect(jobIdIn('job abc-1: failed')).toBe('abc-1');
+    expect(jobIdIn('job failed: the callback URL did not answer')).toBeUndefined();
+    expect(jobIdIn('discord: watching 3 unfinished jobs again')).toBeUndefined();
+  });
 
   it('gives a model load the id of the job that caused it, and drops lines under LOG_LEVEL', () => {
     const lines: string[] = [];
