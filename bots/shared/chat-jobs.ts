@@ -13,6 +13,9 @@ export interface ProgressView {
   status: JobStatus;
   step?: number;
   total?: number;
+  /** Animate: the step inside the frame being drawn (`step`/`total` count finished frames). */
+  frameStep?: number;
+  frameSteps?: number;
   /** Place in the render queue (1 = next), while waiting. */
   position?: number;
   etaMs?: number;
@@ -87,6 +90,8 @@ export class ChatJobs {
           else if (event.type === 'progress') {
             view = { ...view, status: 'rendering', step: event.step, total: event.total, position: 0 };
             if (event.preview) view.preview = event.preview;
+            view.frameStep = event.frameStep;
+            view.frameSteps = event.frameSteps;
           } else view = { ...view, status: event.type };
           if (AFTER_RENDER.includes(view.status)) break;
           dirty = true;

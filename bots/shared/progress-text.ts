@@ -41,3 +41,18 @@ export function progressText(view: ProgressView): string {
       return view.status;
   }
 }
+
+/**
+ * An animation's progress: the bar over every step of every frame, the frame being drawn and its
+ * step (`step`/`total` count finished frames, `frameStep`/`frameSteps` the steps inside the next).
+ */
+export function frameProgressText(view: ProgressView): string {
+  const { step, total, frameStep, frameSteps } = view;
+  if (step === undefined || total === undefined) return progressText(view);
+  if (frameStep !== undefined && frameSteps !== undefined && frameSteps > 0 && step < total) {
+    const bar = progressBar(step + Math.min(frameStep, frameSteps) / frameSteps, total);
+    return `rendering ${bar} frame ${step + 1}/${total} · step ${frameStep}/${frameSteps}`;
+  }
+  if (step > 0) return `rendering ${progressBar(step, total)} frame ${step}/${total} done`;
+  return progressText(view);
+}

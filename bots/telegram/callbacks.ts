@@ -66,7 +66,7 @@ export async function handlePress(deps: TelegramBotDeps, press: Press): Promise<
         place.chatId,
         { source: bytes, filename: `${state.job.id.slice(0, 8)}-${i + 1}-seed${image.seed}.png` },
         {
-          caption: `seed ${image.seed}`,
+          caption: state.job.kind === 'animate' ? `first frame · seed ${image.seed}` : `seed ${image.seed}`,
           reply_parameters: uploadReplyParameters(place.messageId),
         },
       );

@@ -1,5 +1,6 @@
 // The inline keyboards: under a result, reroll, variations, upscales and the full-quality PNG (one
-// button per picture when there are several); under a status message, cancel.
+// button per picture when there are several); under a clip, reroll and its first frame; under a
+// status message, cancel.
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { type ButtonAction, encodeButton } from './callback-data.ts';
 
@@ -9,7 +10,14 @@ const button = (text: string, action: ButtonAction, index: number, jobId: string
 });
 
 export function resultKeyboard(jobId: string, pictures: number, video = false): InlineKeyboardMarkup {
-  if (video) return { inline_keyboard: [[button('🔄 Reroll', 'reroll', 0, jobId)]] };
+  // A clip is rerolled as a clip; variations and upscales redraw one picture, which a clip is not,
+  // so it offers its first frame as a full-quality PNG instead.
+  if (video)
+    return {
+      inline_keyboard: [
+        [button('🔄 Reroll', 'reroll', 0, jobId), button('📄 First frame PNG', 'png', 0, jobId)],
+      ],
+    };
   if (pictures <= 1) {
     return {
       inline_keyboard: [

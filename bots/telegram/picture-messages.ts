@@ -1,7 +1,7 @@
-// Messages with pictures: a photo (or image file) with a caption is a remix; a picture sent as a
-// reply to another picture is an inpaint of that picture (the reply is the mask or a scribbled copy);
-// an album of two is an inpaint too (the picture, then the mask). In groups only messages meant for
-// the bot count: a command, a mention, or a reply to the bot.
+// Messages with pictures: a photo (or image file) with a caption is a remix (with `/animate`, a clip
+// starting from it); a picture sent as a reply to another picture is an inpaint of that picture (the
+// reply is the mask or a scribbled copy); an album of two is an inpaint too (the picture, then the
+// mask). In groups only messages meant for the bot count: a command, a mention, or a reply to the bot.
 import type { Message } from 'telegraf/types';
 import type { ChatPlace, TelegramBotDeps } from './bot-deps.ts';
 import { type IncomingPicture, pictureOf, requestText } from './incoming-picture.ts';
@@ -11,7 +11,7 @@ import { answer } from './start-job.ts';
 
 type PictureMessage = Message & { caption?: string; reply_to_message?: Message; media_group_id?: string };
 
-const PICTURE_COMMANDS = new Set(['imagine', 'remix', 'inpaint', 'edit']);
+const PICTURE_COMMANDS = new Set(['imagine', 'remix', 'inpaint', 'edit', 'animate']);
 
 const NOT_AN_IMAGE = 'that file is not a picture: send a PNG, JPEG or WebP (as a photo or as a file)';
 
@@ -58,6 +58,8 @@ export class PictureMessages {
     const request = captionRequest(message, place, this.bot.username, this.bot.id);
     if (!request) return;
     if (picture === 'not-an-image') return answer(this.deps, place, `❌ ${NOT_AN_IMAGE}`);
+    // `/animate` in the caption: a clip that starts from this very picture, whatever it replies to.
+    if (request.command === 'animate') return remix(this.deps, place, picture, request.text, 'animate');
     const replied = message.reply_to_message as PictureMessage | undefined;
     const base = pictureOf(replied);
     if (replied && base && base !== 'not-an-image') {
@@ -76,6 +78,12 @@ export class PictureMessages {
     if (!request) return;
     const pictures = messages.map((m) => pictureOf(m));
     if (pictures.some((p) => p === 'not-an-image')) return answer(this.deps, place, `❌ ${NOT_AN_IMAGE}`);
+    if (request.command === 'animate')
+      return answer(
+        this.deps,
+        place,
+        `❌ /animate starts from one photo; this album has ${pictures.length}: send the photo alone with the caption`,
+      );
     if (pictures.length > 2)
       return answer(
         this.deps,

@@ -1,4 +1,4 @@
-// Requests that start from a picture: a remix (img2img) of a photo, and an inpaint from a picture and
+// Requests that start from a picture: a remix (img2img) of a photo, a clip animated from it, and an inpaint from a picture and
 // a mask, where the mask is either black and white (white = repaint) or a scribbled copy of the picture
 // (the mask is where the copy differs). Without a size flag the job keeps the picture's aspect ratio.
 import sharp from 'sharp';
@@ -49,7 +49,14 @@ function checkSize(deps: TelegramBotDeps, picture: IncomingPicture, what: string
   if (picture.size !== undefined && picture.size > max) throw tooLargeToDownload(what, max, picture.size);
 }
 
-export async function remix(deps: TelegramBotDeps, place: ChatPlace, picture: IncomingPicture, text: string) {
+/** A remix of the picture, or (kind `animate`) a clip whose first frame is the picture. */
+export async function remix(
+  deps: TelegramBotDeps,
+  place: ChatPlace,
+  picture: IncomingPicture,
+  text: string,
+  kind: 'remix' | 'animate' = 'remix',
+) {
   let image: Inputs['image'] = { type: 'platform', platform: 'telegram', fileId: picture.fileId };
   let { width, height } = picture;
   try {
@@ -71,7 +78,7 @@ export async function remix(deps: TelegramBotDeps, place: ChatPlace, picture: In
     return answer(deps, place, `❌ ${userMessage(err, deps.log)}`);
   }
   await ask(deps, place, {
-    kind: 'remix',
+    kind,
     text,
     options: await sizeLike(deps, place, width, height),
     inputs: { image },

@@ -31,7 +31,8 @@ function optionsOf(job: Job, addedNegative?: string): PromptParams {
     sampler: p.sampler,
     count: p.count,
     model: p.model,
-    ...(job.kind !== 'imagine' && job.kind !== 'animate' ? { strength: p.strength } : {}),
+    // An animation redraws every moved frame at its strength, so the strength is part of the clip.
+    ...(job.kind !== 'imagine' ? { strength: p.strength } : {}),
     ...(p.video ? { video: p.video } : {}),
   };
 }
@@ -60,7 +61,12 @@ export async function regenerate(
   const addedNegative = [scope.negativePrompt, user.negativePrompt].filter(Boolean).join(', ') || undefined;
   let words = text;
   try {
-    words = parsePrompt(text, { limits: deps.config.limits, defaults: deps.config.defaults }).prompt;
+    // The video flags read only in a clip's reply; elsewhere they are an error the request answers.
+    words = parsePrompt(text, {
+      limits: deps.config.limits,
+      defaults: deps.config.defaults,
+      video: old.kind === 'animate',
+    }).prompt;
   } catch {
     // The request below reads the text again and answers with every problem by its flag.
   }

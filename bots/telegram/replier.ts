@@ -85,6 +85,7 @@ export function createTelegramReplier(deps: TelegramReplierDeps): ChatReplier {
           outcome.images.map((i) => i.seed),
           added,
           [...notes, ...outcome.warnings],
+          outcome.video,
         ),
       );
       await deps.jobMessages.link(job.id, messageKey(origin.chatId, sent), {
@@ -109,11 +110,12 @@ async function postResult(
   const { api } = deps;
   const { where, textWhere } = places;
   const chatId = job.origin.surface === 'telegram' ? job.origin.chatId : 0;
-  const shownId = outcome.grid ?? outcome.images[0].artifact;
+  // An animate job's clip is what goes out; its frame-0 still stays behind the PNG button.
+  const shownId = outcome.video?.artifact ?? outcome.grid ?? outcome.images[0].artifact;
   const shown = await artifacts.get(shownId);
   if (!shown)
     throw new ComponentError('input_missing', `the result ${shownId} is gone from the store`, false);
-  const video = shown.contentType.startsWith('video/') || shown.contentType === 'image/gif';
+  const video = outcome.video !== undefined;
   // Buttons act for the person who asked; a hook's result has no one to press them.
   const keyboard = job.owner.startsWith('telegram:')
     ? { reply_markup: resultKeyboard(job.id, outcome.images.length, video) }
@@ -124,14 +126,25 @@ async function postResult(
     const text = `${caption}\n\n⚠ the result is ${megabytes(shown.bytes.length)}, over the ${megabytes(deps.maxUploadBytes)} a bot may send on Telegram${link || ': ask for a smaller size'}`;
     return (await api.sendMessage(chatId, text.slice(0, 4096), { ...textWhere, ...keyboard })).message_id;
   }
-  const ext = shown.contentType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+  const ext = outcome.video?.format ?? shown.contentType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
   const file = { source: shown.bytes, filename: `${job.id.slice(0, 8)}.${ext}` };
-  if (video) {
+  if (outcome.video) {
+    const clip = outcome.video;
+    const shape = {
+      width: clip.width,
+      height: clip.height,
+      duration: Math.max(1, Math.round(clip.frames / clip.fps)),
+    };
     await api.sendChatAction(chatId, 'upload_video');
+    // A GIF is an animation to Telegram (it loops, silent); MP4 and WebM are videos.
     const sent =
-      shown.contentType === 'video/mp4'
-        ? await api.sendVideo(chatId, file, extra)
-        : await api.sendAnimation(chatId, file, extra);
+      clip.format === 'gif'
+        ? await api.sendAnimation(chatId, file, { ...extra, ...shape })
+        : await api.sendVideo(chatId, file, {
+            ...extra,
+            ...shape,
+            supports_streaming: clip.format === 'mp4',
+          });
     return sent.message_id;
   }
   if (shown.bytes.length > MAX_PHOTO_BYTES) {

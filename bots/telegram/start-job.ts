@@ -9,7 +9,7 @@ import { editText } from './edit-message.ts';
 import { statusKeyboard } from './keyboards.ts';
 import { messageKey } from './message-key.ts';
 import { replyParameters } from './reply-parameters.ts';
-import { RenderClock, statusText } from './status-text.ts';
+import { RenderClock, statusText, stepsOfAllFrames } from './status-text.ts';
 
 export function replyTo(place: ChatPlace) {
   return {
@@ -62,10 +62,13 @@ export async function startJob(
     keyboard,
   ).catch((err) => deps.log(`telegram: status of ${job.id}: ${(err as Error).message}`));
   const clock = new RenderClock();
+  const frames = job.kind === 'animate';
   const watch = deps.jobs.watch(
     job.id,
-    (view) =>
-      editText(api, place.chatId, status.message_id, statusText(view, notes, clock.leftMs(view)), keyboard),
+    (view) => {
+      const left = clock.leftMs(frames ? stepsOfAllFrames(view) : view);
+      return editText(api, place.chatId, status.message_id, statusText(view, notes, left, frames), keyboard);
+    },
     { minIntervalMs: deps.config.telegram.editIntervalMs, initial },
   );
   deps.watches.add(watch);

@@ -255,25 +255,6 @@ describe('the Telegram bot, asked for pictures', () => {
     }
     expect(photosIn(fake, chat)).toBe(0);
   });
-
-  it('/animate is answered: a video, or a clear "not available yet"', async () => {
-    const { fake } = h;
-    const ivy = fake.user(1009, 'Ivy');
-    const chat = fake.privateChat(ivy);
-    await fake.sendText(chat, ivy, '/animate a boat at sea --frames 8');
-    const outcome = await fake.waitUntil(
-      () =>
-        fake.callsOf('sendVideo').find(inChat(chat)) ??
-        fake.callsOf('sendAnimation').find(inChat(chat)) ??
-        fake
-          .history(chat)
-          .find((m) => typeof m.text === 'string' && m.text.startsWith('❌') && m.text !== '❌ failed'),
-      'a video or an answer',
-      60_000,
-    );
-    if ('method' in outcome) expect(outcome.ok).toBe(true);
-    else expect(outcome.text).toMatch(/not available yet/);
-  });
 });
 
 describe('settings and chat policy', () => {

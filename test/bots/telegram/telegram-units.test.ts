@@ -3,7 +3,8 @@ import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
 import { decodeButton, encodeButton } from '../../../bots/telegram/callback-data.ts';
 import { retryAfterOf, withFloodRetry } from '../../../bots/telegram/flood-retry.ts';
-import { RenderClock, statusText } from '../../../bots/telegram/status-text.ts';
+import { HELP } from '../../../bots/telegram/help-text.ts';
+import { RenderClock, statusText, stepsOfAllFrames } from '../../../bots/telegram/status-text.ts';
 
 const flood = (seconds: number) =>
   new TelegramError({
@@ -82,5 +83,47 @@ describe('status text', () => {
     expect(statusText(at(6), ['the mask was resized'], left)).toBe(
       '⏳ rendering [██████░░░░░░░░░░░░░░] 30% step 6/20 · about 7 s left\n⚠ the mask was resized',
     );
+  });
+});
+
+describe('status text of a clip', () => {
+  const view = (step: number, frameStep?: number) => ({
+    status: 'rendering' as const,
+    step,
+    total: 4,
+    ...(frameStep !== undefined ? { frameStep, frameSteps: 10 } : {}),
+    final: false,
+  });
+
+  it('counts frames and the steps inside the frame being drawn, the bar over all of them', () => {
+    expect(statusText(view(0, 5), [], undefined, true)).toBe(
+      '⏳ rendering [███░░░░░░░░░░░░░░░░░] 13% frame 1/4 · step 5/10',
+    );
+    expect(statusText(view(2), [], undefined, true)).toBe(
+      '⏳ rendering [██████████░░░░░░░░░░] 50% frame 2/4 done',
+    );
+    expect(statusText(view(3, 10), [], undefined, true)).toBe(
+      '⏳ rendering [████████████████████] 100% frame 4/4 · step 10/10',
+    );
+    // Before the first step a clip reads like a picture.
+    expect(statusText({ status: 'rendering', final: false }, [], undefined, true)).toBe(
+      '⏳ starting the render…',
+    );
+  });
+
+  it('estimates the time left from steps of all frames, so it moves inside a frame', () => {
+    const clock = new RenderClock();
+    expect(stepsOfAllFrames(view(1, 5))).toMatchObject({ step: 15, total: 40 });
+    expect(clock.leftMs(stepsOfAllFrames(view(0, 5)), 0)).toBeUndefined();
+    expect(clock.leftMs(stepsOfAllFrames(view(1, 5)), 1000)).toBe(2500);
+  });
+});
+
+describe('help', () => {
+  it('tells how to ask for a clip, from a photo too, and the video flags', () => {
+    expect(HELP).toContain('/animate a boat at sea --motion zoom-in --frames 16 --fps 8');
+    expect(HELP).toContain('the same caption on a photo animates the photo');
+    expect(HELP).toMatch(/Video flags \(\/animate\): --frames N, --fps N, --motion zoom-in/);
+    expect(HELP.length).toBeLessThanOrEqual(4096);
   });
 });

@@ -168,10 +168,19 @@ const sendMedia =
     const file = mediaOf(state, input, field);
     const caption = checkText(input.params.caption, 'caption');
     const ext = file.filename.split('.').pop() ?? 'bin';
+    // A video or animation message tells its size and length (Telegram reads them; the bot's hints here).
+    const shape =
+      field === 'document'
+        ? {}
+        : {
+            width: Number(input.params.width ?? 0),
+            height: Number(input.params.height ?? 0),
+            duration: Number(input.params.duration ?? 0),
+          };
     return post(state, chat, {
       ...common(state, chat, input.params),
       caption,
-      [field]: fileFields(state, file, `${field}s`, ext),
+      [field]: { ...fileFields(state, file, `${field}s`, ext), ...shape },
     });
   };
 
