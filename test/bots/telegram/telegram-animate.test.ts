@@ -157,3 +157,52 @@ describe('the Telegram bot, asked for a clip', () => {
     );
   });
 });
+
+describe('a clip over the Telegram budget', () => {
+  let small: TelegramHarness;
+  /** Bytes a clip may have here: less than the first encode of the clip below (about 5.9 kB) takes. */
+  const BUDGET = 5600;
+
+  beforeAll(async () => {
+    small = await startTelegramHarness({
+      name: 'animate-budget',
+      env: { VIDEO_MAX_BYTES_TELEGRAM: String(BUDGET) },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('is encoded again to fit, and the caption says what was given up', async () => {
+    const { fake } = small;
+    const ned = fake.user(5005, 'Ned');
+    const chat = fake.privateChat(ned);
+    await fake.sendText(
+      chat,
+      ned,
+      '/animate a red circle on a blue sky --seed 3 --size 256x256 --frames 8 --steps 4 --motion zoom-in:3 --strength-schedule 0:0',
+    );
+    const sent = await fake.waitUntil(
+      () =>
+        fake.callsOf('sendVideo').find((c) => c.ok && inChat(chat)(c)) ??
+        fake.history(chat).find((m) => m.text?.startsWith('❌ ') && m.text !== '❌ failed'),
+      'the clip',
+      60_000,
+    );
+    expect('method' in sent ? 'a clip' : sent.text).toBe('a clip');
+    const call = sent as RecordedCall;
+    const bytes = call.files.video.bytes;
+    expect(bytes.length).toBeLessThanOrEqual(BUDGET);
+    const probe = await probeVideo(bytes, 'mp4');
+    expect(probe.codec).toBe('h264');
+    expect(probe.frames).toBe(8);
+    // The caption and the video's size hints tell the clip as sent, smaller than asked.
+    expect(probe.width).toBeLessThan(256);
+    expect([Number(call.params.width), Number(call.params.height)]).toEqual([probe.width, probe.height]);
+    expect(String(call.params.caption)).toContain(`· ${probe.width}x${probe.height} mp4`);
+    expect(String(call.params.caption)).toMatch(
+      /⚠ the mp4 was .*, over the .* limit here, so it was encoded again at \d+ kb\/s/,
+    );
+  });
+});
