@@ -1,7 +1,8 @@
 // Webhook mode and inbound hooks, end to end: the bot registers its webhook with the secret token,
 // Telegram's posts reach it through the real HTTP server, a post without the right
 // X-Telegram-Bot-Api-Secret-Token is refused with 401; a hook with a Telegram destination posts its
-// result into that chat. Also the replier's answer when a result is over the upload limit.
+// result into that chat. Also the replier's answer when a result is over the upload limit, and the
+// way it sends each kind of clip.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { stackKeyPrefix } from '../../../bots/shared/stack-key-prefix.ts';
 import { createTelegramReplier } from '../../../bots/telegram/replier.ts';
 import { createTelegramApi } from '../../../bots/telegram/telegram-api.ts';
 import { createJob } from '../../../core/job/job.ts';
+import { encodeVideo } from '../../../renderer/video/encode-video.ts';
+import { probeVideo } from '../../../renderer/video/probe-video.ts';
 import { cornerShare, isBlue, isRed, share } from '../../helpers/picture.ts';
 import { inChat, nextPhoto, textIn } from './bot-calls.ts';
 import { startTelegramHarness, type TelegramHarness, WEBHOOK_SECRET } from './telegram-harness.ts';
@@ -221,24 +224,95 @@ describe('the replier', () => {
     return job;
   }
 
-  it('sends a video result as a video, after the upload_video action, with a reroll button', async () => {
-    const { fake } = h;
+  it("sends an animate job's clip: MP4 and WebM with sendVideo, GIF with sendAnimation, after upload_video", async () => {
+    const { fake, stack, config } = h;
     const dot = fake.user(4004, 'Dot');
     const chat = fake.privateChat(dot);
-    const mp4 = Buffer.from('a short mp4');
-    await reply(chat.id, dot.id, mp4, 'video/mp4');
-    const sent = await fake.waitForCall('sendVideo', inChat(chat));
-    expect(sent.files.video.bytes.equals(mp4)).toBe(true);
-    expect(String(sent.params.caption)).toContain('seed 2');
+    // Four 64x48 frames of a square moving right, encoded by the renderer's own encoder.
+    const frames = Array.from({ length: 4 }, (_, i) => {
+      const rgb = Buffer.alloc(64 * 48 * 3, 40);
+      for (let y = 16; y < 32; y++)
+        for (let x = 8 + i * 8; x < 24 + i * 8; x++) rgb.fill(220, (y * 64 + x) * 3, (y * 64 + x) * 3 + 1);
+      return rgb;
+    });
+    const job = createJob(
+      {
+        kind: 'animate',
+        owner: 'telegram:4004',
+        origin: { surface: 'telegram', chatId: chat.id },
+        params: { prompt: 'a square', seed: 4, width: 64, height: 64, video: { frames: 4, fps: 4 } },
+      },
+      { limits: config.limits },
+    );
+    const replier = createTelegramReplier({
+      api: createTelegramApi(config.telegram),
+      jobMessages: new JobMessages(stack.system.redis, stackKeyPrefix(stack.system)),
+      maxUploadBytes: config.telegram.maxUploadBytes,
+    });
+    const still = await stack.artifacts.put(
+      await sharp(frames[0], { raw: { width: 64, height: 48, channels: 3 } })
+        .png()
+        .toBuffer(),
+      'image/png',
+    );
+    const sent: Record<string, { method: string; bytes: Buffer; params: Record<string, unknown> }> = {};
+    for (const format of ['mp4', 'webm', 'gif'] as const) {
+      const clip = await encodeVideo({ width: 64, height: 48, fps: 4, frames }, { format });
+      const stored = await stack.artifacts.put(clip.bytes, clip.contentType);
+      const before = fake.calls.length;
+      await replier(
+        job,
+        {
+          ok: true,
+          images: [{ artifact: still.id, seed: 4, contentType: 'image/png' }],
+          video: {
+            artifact: stored.id,
+            contentType: clip.contentType,
+            format,
+            frames: clip.frames,
+            fps: clip.fps,
+            width: clip.width,
+            height: clip.height,
+            bytes: clip.bytes.length,
+          },
+          warnings: [],
+        },
+        stack.artifacts,
+        new AbortController().signal,
+      );
+      const calls = fake.calls.slice(before).filter(inChat(chat));
+      const action = calls.findIndex(
+        (c) => c.method === 'sendChatAction' && c.params.action === 'upload_video',
+      );
+      const upload = calls.findIndex((c) => c.method === 'sendVideo' || c.method === 'sendAnimation');
+      expect(action).toBeGreaterThanOrEqual(0);
+      expect(upload).toBeGreaterThan(action);
+      const call = calls[upload];
+      expect(call.ok).toBe(true);
+      const field = call.method === 'sendVideo' ? 'video' : 'animation';
+      sent[format] = { method: call.method, bytes: call.files[field].bytes, params: call.params };
+    }
+    expect(Object.values(sent).map((s) => s.method)).toEqual(['sendVideo', 'sendVideo', 'sendAnimation']);
+    const probes = {
+      mp4: await probeVideo(sent.mp4.bytes, 'mp4'),
+      webm: await probeVideo(sent.webm.bytes, 'webm'),
+      gif: await probeVideo(sent.gif.bytes, 'gif'),
+    };
+    expect([probes.mp4.codec, probes.webm.codec, probes.gif.codec]).toEqual(['h264', 'vp9', 'gif']);
+    for (const probe of Object.values(probes)) {
+      expect(probe.frames).toBe(4);
+      expect([probe.width, probe.height]).toEqual([64, 48]);
+    }
+    expect(sent.mp4.params.supports_streaming).toBe('true');
+    expect(String(sent.gif.params.caption)).toContain('🎞 4 frames · 4 fps · 1.0 s · motion static');
+    expect(String(sent.gif.params.caption)).toContain('64x48 gif');
     expect(
-      (sent.params.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
+      (sent.webm.params.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard
         .flat()
         .map((b) => b.text),
-    ).toEqual(['🔄 Reroll']);
-    const action = fake
-      .callsOf('sendChatAction')
-      .find((c) => inChat(chat)(c) && c.params.action === 'upload_video');
-    expect(action!.at).toBeLessThanOrEqual(sent.at);
+    ).toEqual(['🔄 Reroll', '📄 First frame PNG']);
+    // The frame-0 still is not sent as a photo: the clip is the result.
+    expect(fake.callsOf('sendPhoto').filter(inChat(chat))).toHaveLength(0);
   });
 
   it('sends a picture over the 10 MB Telegram takes as a photo as a file instead', async () => {
