@@ -18,6 +18,8 @@ export type JobEvent =
   | { type: 'failed'; code: string; message: string }
   | { type: 'cancelled'; message: string };
 
+export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
+
 export interface StoredEvent {
   /** Stream entry id: events can be resumed from it (SSE Last-Event-ID). */
   id: string;

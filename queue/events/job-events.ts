@@ -4,7 +4,7 @@
 // `streamArgs` and queue/orchestrator/lua/advance.lib.lua); this class writes the others.
 import type { Redis } from 'ioredis';
 import type { Keys } from '../orchestrator/keys.ts';
-import { isFinalEvent, type JobEvent, type StoredEvent } from './event-types.ts';
+import { isFinalEvent, type JobEvent, type ProgressEvent, type StoredEvent } from './event-types.ts';
 
 const MAX_EVENTS = 1000;
 const STREAM_TTL_S = 7 * 24 * 3600;
@@ -42,6 +42,39 @@ export class JobEvents {
       for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]] = fields[i + 1];
       return { id, at: Number(map.at), event: JSON.parse(map.e) as JobEvent };
     });
+  }
+
+  /**
+   * The newest progress event of a job's render, or undefined when there is none or it is stale (a
+   * status or final event came after it). Surfaces call this instead of reading the stream themselves.
+   */
+  async latestProgress(jobId: string): Promise<ProgressEvent | undefined> {
+    for (const event of await this.newest(jobId, 50)) {
+      if (event.type === 'progress') return event;
+      // Only queue news may follow the render's progress; anything else means the render finished.
+      if (event.type !== 'queue') return undefined;
+    }
+    return undefined;
+  }
+
+  /** The newest preview picture of a job's render, also after the job ended (an interrupted render). */
+  async latestPreview(jobId: string): Promise<string | undefined> {
+    for (const event of await this.newest(jobId, 200)) {
+      if (event.type === 'progress' && event.preview) return event.preview;
+    }
+    return undefined;
+  }
+
+  /** Up to `count` events of a job, newest first. */
+  private async newest(jobId: string, count: number): Promise<JobEvent[]> {
+    const entries = await this.redis.xrevrange(this.keys.events(jobId), '+', '-', 'COUNT', count);
+    const events: JobEvent[] = [];
+    for (const [, fields] of entries) {
+      const at = fields.indexOf('e');
+      if (at < 0 || at % 2 !== 0) continue;
+      events.push(JSON.parse(fields[at + 1]) as JobEvent);
+    }
+    return events;
   }
 
   private async ensureSubscriber(): Promise<void> {
