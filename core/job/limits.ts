@@ -1,7 +1,12 @@
 // Defaults and limits of a job, in one place. Config may override any of them.
 
-export const SAMPLERS = [
+/**
+ * Every sampler the renderer runs, in the order lists of them are shown. The renderer's name table
+ * (renderer/schedulers/registry.ts) is keyed by this list, so the two cannot drift apart.
+ */
+export const RENDER_SAMPLERS = [
   'ddim',
+  'ddpm',
   'pndm',
   'euler',
   'euler_a',
@@ -26,7 +31,20 @@ export const SAMPLERS = [
   'dpmpp_3m_sde',
   'dpmpp_3m_sde_karras',
 ] as const;
-export type Sampler = (typeof SAMPLERS)[number];
+export type RenderSampler = (typeof RENDER_SAMPLERS)[number];
+
+/**
+ * Samplers the renderer runs but a job may not name. DDPM is diffusers' reference sampler, kept for
+ * checks against it; it adds nothing a user lacks (euler_a and the SDE samplers are ancestral too),
+ * and a 25th name would overflow Discord's 25 choices of a settings option (the samplers and `-`).
+ */
+const RENDERER_ONLY_SAMPLERS = ['ddpm'] as const satisfies readonly RenderSampler[];
+export type Sampler = Exclude<RenderSampler, (typeof RENDERER_ONLY_SAMPLERS)[number]>;
+
+/** The samplers a job, a setting or a flag may name. */
+export const SAMPLERS = RENDER_SAMPLERS.filter(
+  (name): name is Sampler => !(RENDERER_ONLY_SAMPLERS as readonly string[]).includes(name),
+) as readonly Sampler[] as readonly [Sampler, ...Sampler[]];
 
 /** Camera motions of an animation (see core/job/motion.ts for speeds and combinations). */
 export const MOTIONS = [

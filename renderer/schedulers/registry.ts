@@ -1,4 +1,5 @@
-// Schedulers by diffusers class name, and our user-facing sampler names mapped onto them.
+// Schedulers by diffusers class name, and the sampler names of core's list mapped onto them.
+import { RENDER_SAMPLERS, type RenderSampler } from '../../core/job/limits.ts';
 import { DDIMScheduler } from './ddim.ts';
 import { DDPMScheduler } from './ddpm.ts';
 import { DEISMultistepScheduler } from './deis.ts';
@@ -48,7 +49,8 @@ interface SamplerChoice {
   overrides: SchedulerConfig;
 }
 
-const SAMPLERS = {
+/** Keyed by core's list, so a sampler core lists without a choice here fails the type check. */
+const SAMPLER_CHOICES: Readonly<Record<RenderSampler, SamplerChoice>> = {
   ddim: { className: 'DDIMScheduler', overrides: {} },
   ddpm: { className: 'DDPMScheduler', overrides: {} },
   // PLMS, as Stable Diffusion ships it: no Runge-Kutta warm-up.
@@ -82,7 +84,7 @@ const SAMPLERS = {
     algorithm_type: 'sde-dpmsolver++',
     solver_order: 3,
   }),
-} as const satisfies Record<string, SamplerChoice>;
+};
 
 /** A sampler with the class's own sigmas and its `_karras` twin with Karras et al.'s. */
 function withKarras<N extends string>(
@@ -96,11 +98,11 @@ function withKarras<N extends string>(
   } as unknown as Record<N | `${N}_karras`, SamplerChoice>;
 }
 
-export type SamplerName = keyof typeof SAMPLERS;
-export const SAMPLER_NAMES = Object.keys(SAMPLERS) as SamplerName[];
+export type SamplerName = RenderSampler;
+export const SAMPLER_NAMES: readonly SamplerName[] = RENDER_SAMPLERS;
 
 export function isSamplerName(name: string): name is SamplerName {
-  return Object.hasOwn(SAMPLERS, name);
+  return Object.hasOwn(SAMPLER_CHOICES, name);
 }
 
 /**
@@ -119,7 +121,7 @@ export function samplerConfig(
   for (const [key, value] of Object.entries(base)) {
     if (!key.startsWith('_') && !defaulted.includes(key)) kept[key] = value;
   }
-  const choice: SamplerChoice = SAMPLERS[sampler];
+  const choice = SAMPLER_CHOICES[sampler];
   return { className: choice.className, config: { ...kept, ...choice.overrides } };
 }
 
