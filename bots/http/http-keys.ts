@@ -16,16 +16,14 @@ export interface HttpKeys {
 }
 
 export function httpKeys(keys: Keys): HttpKeys {
-  // keys.ts names the active set `<prefix>:active`; our keys share that prefix.
-  const prefix = keys.active.slice(0, -':active'.length);
   return {
     idempotency: keys.idempotency,
     ownerActive: keys.ownerActive,
-    keyRate: (name) => `${prefix}:http:rate:${name}`,
-    keyDay: (name, day) => `${prefix}:http:day:${name}:${day}`,
-    hookReplay: (hook, signature) => `${prefix}:http:replay:${hook}:${signature}`,
-    a1111Current: (owner) => `${prefix}:http:a1111:${owner}`,
-    a1111Model: (owner) => `${prefix}:http:a1111-model:${owner}`,
-    easyAnimate: (owner) => `${prefix}:http:easyanimate:${owner}`,
+    keyRate: (name) => keys.scoped('http', 'rate', name),
+    keyDay: (name, day) => keys.scoped('http', 'day', name, day),
+    hookReplay: (hook, signature) => keys.scoped('http', 'replay', hook, signature),
+    a1111Current: (owner) => keys.scoped('http', 'a1111', owner),
+    a1111Model: (owner) => keys.scoped('http', 'a1111-model', owner),
+    easyAnimate: (owner) => keys.scoped('http', 'easyanimate', owner),
   };
 }

@@ -1,6 +1,10 @@
 // Redis key names of the orchestrator, in one place.
 
 export interface Keys {
+  /** The stack's prefix every key below starts with, e.g. `img`. */
+  prefix: string;
+  /** A key of another part of the stack (a surface's own state) under the same prefix: `<prefix>:a:b`. */
+  scoped(...parts: string[]): string;
   job(id: string): string;
   called(id: string): string;
   returned(id: string): string;
@@ -23,6 +27,8 @@ export interface Keys {
 
 export function makeKeys(prefix = 'img'): Keys {
   return {
+    prefix,
+    scoped: (...parts) => [prefix, ...parts].join(':'),
     job: (id) => `${prefix}:job:${id}`,
     called: (id) => `${prefix}:job:${id}:called`,
     returned: (id) => `${prefix}:job:${id}:returned`,
