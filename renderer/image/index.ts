@@ -1,5 +1,3 @@
-export * from './a1111-parameters.ts';
-export * from './a1111-samplers.ts';
 export * from './decode-image.ts';
 export * from './encode-image.ts';
 export * from './feather-mask.ts';

@@ -14,7 +14,7 @@ import { cameraStep, isStill, warpFrame } from '../animation/camera.ts';
 import { colourStats, matchColours } from '../animation/colour-match.ts';
 import { slerp } from '../animation/interpolate.ts';
 import { encodePromptTrack } from '../animation/prompt-track.ts';
-import { formatA1111Parameters } from '../image/a1111-parameters.ts';
+import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { decodeImage } from '../image/decode-image.ts';
 import { encodeImage } from '../image/encode-image.ts';
 import { encodePng } from '../image/png-text.ts';

@@ -7,7 +7,7 @@ import { parseMotion } from '../../core/job/motion.ts';
 import { isStill } from '../animation/camera.ts';
 import { contextWindows } from '../animation/context-windows.ts';
 import { applyGuidance } from '../guidance.ts';
-import { formatA1111Parameters } from '../image/a1111-parameters.ts';
+import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { encodeImage } from '../image/encode-image.ts';
 import { encodePng } from '../image/png-text.ts';
 import { tensorToRgb } from '../image/rgb-tensor.ts';

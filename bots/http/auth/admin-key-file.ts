@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../../core/errors.ts';
 import { generateApiKey, sha256Hex } from './api-key-hash.ts';
-import type { ApiKeyRecord } from './api-keys.ts';
+import type { ApiKeyRecord } from './api-key-record.ts';
 
 export const ADMIN_KEY_NAME = 'admin';
 export const ADMIN_KEY_FILE = 'admin-key.sha256';

@@ -2,26 +2,11 @@
 // Keys are configured by hash only (see api-key-hash.ts), so the config never holds a usable key.
 import { createHash } from 'node:crypto';
 import { keyMatches, parseKeyHash } from './api-key-hash.ts';
+import type { ApiKeyRecord } from './api-key-record.ts';
 
 export { generateApiKey, hashApiKey, sha256Hex } from './api-key-hash.ts';
+export type { ApiKeyQuota, ApiKeyRecord } from './api-key-record.ts';
 export { apiKeysFromConfig, parseApiKeys } from './parse-api-keys.ts';
-
-export interface ApiKeyQuota {
-  jobsPerDay?: number;
-  maxConcurrent?: number;
-}
-
-export interface ApiKeyRecord {
-  name: string;
-  /** sha256 hex of the key, or the `scrypt$...` form from hashApiKey. */
-  keyHash: string;
-  /** Who jobs made with this key belong to; `key:<name>` unless configured. */
-  owner: string;
-  quota?: ApiKeyQuota;
-  rateLimit?: { perMinute: number };
-  /** Opens the dashboard (the key named `admin` does too). */
-  admin?: boolean;
-}
 
 /** No real key is this long; refusing longer ones bounds the hashing work a stranger can cause. */
 export const MAX_PRESENTED_KEY_CHARS = 512;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type FieldProblem, ValidationError } from '../../../core/errors.ts';
 import { problemsFromZod } from '../../../core/job/zod-problems.ts';
 import { parseKeyHash } from './api-key-hash.ts';
-import type { ApiKeyRecord } from './api-keys.ts';
+import type { ApiKeyRecord } from './api-key-record.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const positiveInt = z.number().int('must be a whole number').min(1, 'must be at least 1');

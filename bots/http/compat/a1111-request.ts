@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../../../core/errors.ts';
 import { SAMPLERS, type Sampler } from '../../../core/job/limits.ts';
-import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../renderer/image/a1111-samplers.ts';
+import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../core/a1111/sampler-names.ts';
 import { A1111_SCHEDULERS, findA1111Scheduler } from './a1111-menus.ts';
 
 /** A1111's default sampler since 1.9, when a request names only a schedule. */

@@ -3,8 +3,8 @@
 
 import sharp from 'sharp';
 import type { Job } from '../../../core/job/job.ts';
-import { formatA1111Parameters } from '../../../renderer/image/a1111-parameters.ts';
-import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
+import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
+import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import type { ResultPicture } from '../jobs/result-pictures.ts';
 
 export interface A1111Answer {

@@ -4,7 +4,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.ts';
-import { A1111_SAMPLER_NAMES } from '../../../renderer/image/a1111-samplers.ts';
+import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import type { ApiServices } from '../api-services.ts';
 import { interruptedPictures } from '../compat/a1111-interrupted.ts';
 import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';

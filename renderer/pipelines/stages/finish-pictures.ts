@@ -2,7 +2,7 @@
 // optionally post-processed (inpaint pastes the unmasked pixels back), and written as a PNG that
 // carries its parameters the way AUTOMATIC1111 writes them.
 
-import { formatA1111Parameters } from '../../image/a1111-parameters.ts';
+import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { encodePng } from '../../image/png-text.ts';
 import { tensorToRgb } from '../../image/rgb-tensor.ts';
 import type { LoadedModel } from '../../model/loaded-model.ts';

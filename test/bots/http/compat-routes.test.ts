@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatA1111Parameters } from '../../../renderer/image/a1111-parameters.ts';
+import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { addPngText } from '../../../renderer/image/png-text.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { bodyOf, type Harness, startHarness } from './http-harness.ts';

@@ -1,8 +1,8 @@
 // The generation text AUTOMATIC1111 stores in a picture's `parameters` (its "infotext"), written and read
 // the way its create_infotext and parse_generation_parameters do, so its PNG Info tab and the tools built
 // on that format show our pictures' prompt, seed and settings.
-import type { Sampler } from '../../core/index.ts';
-import { A1111_SAMPLER_NAMES, samplerFromA1111 } from './a1111-samplers.ts';
+import type { Sampler } from '../job/limits.ts';
+import { A1111_SAMPLER_NAMES, samplerFromA1111 } from './sampler-names.ts';
 
 export interface A1111Parameters {
   prompt: string;

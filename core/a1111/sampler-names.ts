@@ -1,5 +1,5 @@
 // Our sampler names as AUTOMATIC1111 displays them in its infotext, and back.
-import type { Sampler } from '../../core/index.ts';
+import type { Sampler } from '../job/limits.ts';
 
 /** AUTOMATIC1111's names before 1.9, where the Karras schedule is part of the sampler's name. */
 export const A1111_SAMPLER_NAMES: Readonly<Record<Sampler, string>> = {

@@ -3,7 +3,7 @@ import {
   type A1111Parameters,
   formatA1111Parameters,
   parseA1111Parameters,
-} from '../../../renderer/image/a1111-parameters.ts';
+} from '../../../core/a1111/infotext.ts';
 
 const base: A1111Parameters = {
   prompt: 'a lighthouse at dusk, oil painting',
