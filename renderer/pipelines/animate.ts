@@ -6,6 +6,8 @@
 //   seed morph (morphSeed): every frame a txt2img whose starting noise is slerped from the seed's
 //     noise to morphSeed's, so the first and last frames are the two seeds' own pictures.
 // A prompt schedule (`0: a forest | 24: a city`) blends the text embeddings between keyframes in both.
+
+import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { MAX_SEED } from '../../core/job/limits.ts';
 import { type CameraMove, parseMotion } from '../../core/job/motion.ts';
@@ -14,7 +16,6 @@ import { cameraStep, isStill, warpFrame } from '../animation/camera.ts';
 import { colourStats, matchColours } from '../animation/colour-match.ts';
 import { slerp } from '../animation/interpolate.ts';
 import { encodePromptTrack } from '../animation/prompt-track.ts';
-import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { decodeImage } from '../image/decode-image.ts';
 import { encodeImage } from '../image/encode-image.ts';
 import { encodePng } from '../image/png-text.ts';

@@ -2,12 +2,13 @@
 // clip, denoised together. When the clip has more frames than the model takes at once, each step
 // runs the model on sliding context windows and averages the overlaps; text states are repeated
 // per frame when the model's input asks for them so.
+
+import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { parseMotion } from '../../core/job/motion.ts';
 import { isStill } from '../animation/camera.ts';
 import { contextWindows } from '../animation/context-windows.ts';
 import { applyGuidance } from '../guidance.ts';
-import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { encodeImage } from '../image/encode-image.ts';
 import { encodePng } from '../image/png-text.ts';
 import { tensorToRgb } from '../image/rgb-tensor.ts';

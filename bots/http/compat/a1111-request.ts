@@ -4,9 +4,9 @@
 // except the CFG scale, whose default of 7 clients count on. The prompt is taken as it is: flags are
 // not read here, as A1111 reads none, and an empty prompt is valid.
 import { z } from 'zod';
+import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../core/a1111/sampler-names.ts';
 import type { FieldProblem } from '../../../core/errors.ts';
 import { SAMPLERS, type Sampler } from '../../../core/job/limits.ts';
-import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../core/a1111/sampler-names.ts';
 import { A1111_SCHEDULERS, findA1111Scheduler } from './a1111-menus.ts';
 
 /** A1111's default sampler since 1.9, when a request names only a schedule. */

@@ -2,9 +2,9 @@
 // (`parameters`) and a JSON string `info` with the seeds and each picture's infotext.
 
 import sharp from 'sharp';
-import type { Job } from '../../../core/job/job.ts';
 import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
+import type { Job } from '../../../core/job/job.ts';
 import type { ResultPicture } from '../jobs/result-pictures.ts';
 
 export interface A1111Answer {

@@ -3,8 +3,8 @@
 // lists clients read at start (options, samplers, schedulers, upscalers, sd-models) answer as A1111 does.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { ValidationError } from '../../../core/errors.ts';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
+import { ValidationError } from '../../../core/errors.ts';
 import type { ApiServices } from '../api-services.ts';
 import { interruptedPictures } from '../compat/a1111-interrupted.ts';
 import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLERS } from '../../../core/job/limits.ts';
 import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../core/a1111/sampler-names.ts';
+import { SAMPLERS } from '../../../core/job/limits.ts';
 import { SAMPLER_NAMES } from '../../../renderer/schedulers/registry.ts';
 
 describe('sampler names users and A1111 clients see', () => {
