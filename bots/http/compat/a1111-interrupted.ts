@@ -4,8 +4,8 @@
 import sharp from 'sharp';
 import type { JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../api-services.ts';
-import { latestPreview } from '../jobs/latest-progress.ts';
-import type { ResultPicture } from '../jobs/result-pictures.ts';
+import { latestPreview } from '../jobs/views/latest-progress.ts';
+import type { ResultPicture } from '../jobs/views/result-pictures.ts';
 
 export async function interruptedPictures(s: ApiServices, state: JobState): Promise<ResultPicture[]> {
   const id = await latestPreview(s.redis, s.orchestrator.keys, state.id);

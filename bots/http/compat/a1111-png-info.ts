@@ -5,8 +5,8 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { ValidationError } from '../../../core/errors.ts';
 import type { HttpLimits } from '../http-deps.ts';
-import { checkUpload, uploadTooLarge } from '../jobs/check-upload.ts';
-import { decodeBase64 } from '../jobs/media-input.ts';
+import { checkUpload, uploadTooLarge } from '../jobs/submit/check-upload.ts';
+import { decodeBase64 } from '../jobs/submit/media-input.ts';
 import { a1111InfotextFields } from './a1111-infotext.ts';
 
 export const A1111PngInfoSchema = z.looseObject({

@@ -2,8 +2,8 @@
 // its own.
 import type { JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../api-services.ts';
-import { isFinalStatus } from '../jobs/job-view.ts';
-import { latestProgress } from '../jobs/latest-progress.ts';
+import { isFinalStatus } from '../jobs/views/job-view.ts';
+import { latestProgress } from '../jobs/views/latest-progress.ts';
 
 export interface A1111Progress {
   progress: number;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import type { Job } from '../../../core/job/job.ts';
-import type { ResultPicture } from '../jobs/result-pictures.ts';
+import type { ResultPicture } from '../jobs/views/result-pictures.ts';
 
 export interface A1111Answer {
   images: string[];

@@ -2,8 +2,8 @@
 // newest results.
 import type { Queue } from 'bullmq';
 import type { ApiServices } from '../api-services.ts';
-import { jobView } from '../jobs/job-view.ts';
-import { recentJobs } from '../jobs/recent-jobs.ts';
+import { jobView } from '../jobs/views/job-view.ts';
+import { recentJobs } from '../jobs/views/recent-jobs.ts';
 import type { LinkBase } from '../links.ts';
 
 const IN_FLIGHT_MAX = 50;

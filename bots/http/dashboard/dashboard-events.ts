@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { isFinalEvent, type JobEvent, type StoredEvent } from '../../../queue/events/event-types.ts';
 import type { ApiServices } from '../api-services.ts';
-import { eventView } from '../jobs/event-view.ts';
+import { eventView } from '../jobs/views/job-view.ts';
 import { linkBase } from '../links.ts';
 
 const KEEP_ALIVE_MS = 15_000;

@@ -5,7 +5,7 @@ import type { Config } from '../../../core/config/config.ts';
 import { paramsSchema } from '../../../core/job/params.ts';
 import { A1111Img2ImgSchema, A1111Txt2ImgSchema } from '../compat/a1111-request.ts';
 import { EasyAnimateInferSchema } from '../compat/easyanimate-request.ts';
-import { SubmitBodySchema } from '../jobs/submit-body.ts';
+import { SubmitBodySchema } from '../jobs/submit/submit-body.ts';
 import {
   CancelledSchema,
   ErrorSchema,

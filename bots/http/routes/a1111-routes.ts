@@ -3,8 +3,8 @@
 // lists clients read at start (options, samplers, schedulers, upscalers, sd-models) answer as A1111 does.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import { ValidationError } from '../../../core/errors.ts';
+import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import type { ApiServices } from '../api-services.ts';
 import { interruptedPictures } from '../compat/a1111-interrupted.ts';
 import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';
@@ -20,15 +20,14 @@ import {
 } from '../compat/a1111-request.ts';
 import { a1111Answer } from '../compat/a1111-response.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { awaitFinal } from '../jobs/await-final.ts';
-import { bodyProblems } from '../jobs/body-problems.ts';
-import type { CheckedUpload } from '../jobs/check-upload.ts';
-import { failedJobError } from '../jobs/failed-job-error.ts';
-import { readIdempotencyKey } from '../jobs/idempotency.ts';
-import { resolveMediaInput } from '../jobs/media-input.ts';
-import { readJson } from '../jobs/read-request-body.ts';
-import { resultPictures } from '../jobs/result-pictures.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { awaitFinal, failedJobError } from '../jobs/submit/await-final.ts';
+import type { CheckedUpload } from '../jobs/submit/check-upload.ts';
+import { readIdempotencyKey } from '../jobs/submit/idempotency.ts';
+import { resolveMediaInput } from '../jobs/submit/media-input.ts';
+import { readJson } from '../jobs/submit/read-request-body.ts';
+import { bodyProblems } from '../jobs/submit/submit-body.ts';
+import { submitJob } from '../jobs/submit/submit-job.ts';
+import { resultPictures } from '../jobs/views/result-pictures.ts';
 import { modelsView } from './models-route.ts';
 
 const DAY_S = 24 * 3600;

@@ -14,12 +14,11 @@ import {
 } from '../compat/easyanimate-request.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { awaitFinal } from '../jobs/await-final.ts';
-import { bodyProblems } from '../jobs/body-problems.ts';
-import { failedJobError } from '../jobs/failed-job-error.ts';
-import { readJson } from '../jobs/read-request-body.ts';
-import { resultPictures, resultVideo } from '../jobs/result-pictures.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { awaitFinal, failedJobError } from '../jobs/submit/await-final.ts';
+import { readJson } from '../jobs/submit/read-request-body.ts';
+import { bodyProblems } from '../jobs/submit/submit-body.ts';
+import { submitJob } from '../jobs/submit/submit-job.ts';
+import { resultPictures, resultVideo } from '../jobs/views/result-pictures.ts';
 import { artifactUrl, linkBase } from '../links.ts';
 import { modelsView } from './models-route.ts';
 

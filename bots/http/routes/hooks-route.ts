@@ -12,8 +12,8 @@ import type { HttpEnv } from '../http-deps.ts';
 import type { HookConfig } from '../inbound/hook-config.ts';
 import { destinationOrigin } from '../inbound/hook-destinations.ts';
 import { markSignedRequest } from '../inbound/replay-guard.ts';
-import { jsonDepthOver, tooDeepText } from '../jobs/json-nesting.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { jsonDepthOver, tooDeepText } from '../jobs/submit/read-request-body.ts';
+import { submitJob } from '../jobs/submit/submit-job.ts';
 
 const REASONS: Record<string, string> = {
   missing_signature: 'the request is not signed: send x-hook-timestamp and x-hook-signature',

@@ -6,9 +6,7 @@ import { isFinalEvent, type StoredEvent } from '../../../queue/events/event-type
 import type { ApiServices } from '../api-services.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { eventView } from '../jobs/event-view.ts';
-import { isFinalStatus } from '../jobs/job-view.ts';
-import { ownedJob } from '../jobs/owned-job.ts';
+import { eventView, isFinalStatus, ownedJob } from '../jobs/views/job-view.ts';
 import { linkBase } from '../links.ts';
 
 const STREAM_ID = /^(0|\d{1,20}-\d{1,20})$/;

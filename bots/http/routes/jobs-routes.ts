@@ -2,13 +2,12 @@
 import { Hono } from 'hono';
 import type { ApiServices } from '../api-services.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { buildJobRequest } from '../jobs/build-request.ts';
-import { readIdempotencyKey } from '../jobs/idempotency.ts';
-import { jobView } from '../jobs/job-view.ts';
-import { ownedJob } from '../jobs/owned-job.ts';
-import { readRequestBody } from '../jobs/read-request-body.ts';
-import { bodyFieldOf } from '../jobs/submit-body.ts';
-import { submitJob } from '../jobs/submit-job.ts';
+import { buildJobRequest } from '../jobs/submit/build-request.ts';
+import { readIdempotencyKey } from '../jobs/submit/idempotency.ts';
+import { readRequestBody } from '../jobs/submit/read-request-body.ts';
+import { bodyFieldOf } from '../jobs/submit/submit-body.ts';
+import { submitJob } from '../jobs/submit/submit-job.ts';
+import { jobView, ownedJob } from '../jobs/views/job-view.ts';
 import { eventsUrl, jobUrl, linkBase } from '../links.ts';
 import type { JobAccepted } from '../openapi/response-schemas.ts';
 

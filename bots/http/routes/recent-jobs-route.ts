@@ -6,8 +6,8 @@ import type { MediaRef } from '../../../core/job/references.ts';
 import type { ApiServices } from '../api-services.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { jobView } from '../jobs/job-view.ts';
-import { recentJobs } from '../jobs/recent-jobs.ts';
+import { jobView } from '../jobs/views/job-view.ts';
+import { recentJobs } from '../jobs/views/recent-jobs.ts';
 import { linkBase } from '../links.ts';
 import type { RecentJobsView } from '../openapi/response-schemas.ts';
 

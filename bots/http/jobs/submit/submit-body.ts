@@ -2,7 +2,10 @@
 // checked here; params, deadline and parent are checked by the job schema itself, so every surface
 // gives the same answers for the same mistakes.
 import { z } from 'zod';
-import { CALLBACK_EVENTS, JOB_KINDS, PRIORITIES } from '../../../core/job/index.ts';
+import type { FieldProblem } from '../../../../core/errors.ts';
+import { CALLBACK_EVENTS, JOB_KINDS, PRIORITIES } from '../../../../core/job/index.ts';
+import { problemsFromZod } from '../../../../core/job/zod-problems.ts';
+import { didYouMean } from '../../../../core/text/closest.ts';
 
 const MEDIA_HINT = 'must be an http(s) URL, a data: URI, or {"artifact": "<id>"}';
 
@@ -50,4 +53,27 @@ export function bodyFieldOf(field: string): string {
   if (field === 'params.prompt') return 'prompt';
   if (field.startsWith('origin.')) return field.slice('origin.'.length);
   return field;
+}
+
+// zod problems of a request body in the words of HTTP clients: the root is `body`, and each unknown
+// field is named on its own with the nearest known one.
+export function bodyProblems(error: z.ZodError, knownFields: readonly string[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const at = issue.path.length > 0 ? `${issue.path.join('.')}.` : '';
+      const candidates = issue.path.length === 0 ? knownFields : [];
+      for (const key of issue.keys) {
+        problems.push({
+          field: `${at}${key}`,
+          problem: `is not a known field${didYouMean(key, candidates)}`,
+        });
+      }
+      continue;
+    }
+    for (const p of problemsFromZod({ issues: [issue] } as z.ZodError)) {
+      problems.push({ ...p, field: p.field === 'job' ? 'body' : p.field });
+    }
+  }
+  return problems;
 }

@@ -1,8 +1,8 @@
 // The newest jobs kept in Redis, of one owner or of everyone, optionally of some statuses. Jobs have no
 // index by owner, so this walks the job hashes with SCAN: linear in the jobs kept (7 days), which suits
 // a gallery and a dashboard, not a hot path.
-import type { JobState } from '../../../queue/orchestrator/job-state.ts';
-import type { ApiServices } from '../api-services.ts';
+import type { JobState } from '../../../../queue/orchestrator/job-state.ts';
+import type { ApiServices } from '../../api-services.ts';
 
 export interface RecentQuery {
   owner?: string;

@@ -1,7 +1,7 @@
 // The newest progress event of a job, read from the end of its event stream.
 import type { Redis } from 'ioredis';
-import type { JobEvent } from '../../../queue/events/event-types.ts';
-import type { Keys } from '../../../queue/orchestrator/keys.ts';
+import type { JobEvent } from '../../../../queue/events/event-types.ts';
+import type { Keys } from '../../../../queue/orchestrator/keys.ts';
 
 export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
 

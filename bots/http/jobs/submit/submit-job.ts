@@ -1,20 +1,19 @@
 // The one way every HTTP route submits a job: validate, check the callback URL, honour Idempotency-Key,
 // take the key's allowance, store uploaded pictures, then hand the job to the orchestrator. Whatever
 // fails after a reservation gives it back.
-import { ValidationError } from '../../../core/errors.ts';
-import type { JobStatus } from '../../../core/flows/flow-types.ts';
-import { createJob, type Job } from '../../../core/job/job.ts';
-import type { QueuePosition } from '../../../queue/orchestrator/queue-position.ts';
-import { checkCallbackUrl } from '../../../queue/webhooks/callback-url.ts';
-import type { ApiServices } from '../api-services.ts';
-import { ApiError } from '../errors/api-error.ts';
-import type { Caller } from '../http-deps.ts';
-import { takeKeyAllowance } from '../limits/key-limits.ts';
-import { canonicalHash } from './canonical-hash.ts';
-import { checkMediaUrls } from './check-media-urls.ts';
-import { checkParent } from './check-parent.ts';
+import { ValidationError } from '../../../../core/errors.ts';
+import type { JobStatus } from '../../../../core/flows/flow-types.ts';
+import { createJob, type Job } from '../../../../core/job/job.ts';
+import type { EncodedOutput } from '../../../../queue/components/encode-image.ts';
+import { checkUrlAhead } from '../../../../queue/media/address-policy.ts';
+import type { QueuePosition } from '../../../../queue/orchestrator/queue-position.ts';
+import { checkCallbackUrl } from '../../../../queue/webhooks/callback-url.ts';
+import type { ApiServices } from '../../api-services.ts';
+import { ApiError } from '../../errors/api-error.ts';
+import type { Caller } from '../../http-deps.ts';
+import { takeKeyAllowance } from '../../limits/key-limits.ts';
 import type { CheckedUpload } from './check-upload.ts';
-import { claimIdempotencyKey } from './idempotency.ts';
+import { canonicalHash, claimIdempotencyKey } from './idempotency.ts';
 
 export interface SubmitInput {
   /** A job request without its owner (the caller is the owner). */
@@ -63,6 +62,47 @@ async function checkCallback(s: ApiServices, job: Job): Promise<void> {
     allowPrivate: s.allowPrivateCallbacks,
     field: 'callbackUrl',
   });
+}
+
+// A job's picture URLs are checked when it is submitted: one that points at a private address is a 400
+// now, not a failed job later. fetch-media checks again when it connects (DNS may change in between).
+export async function checkMediaUrls(job: Job, allowPrivate: boolean): Promise<void> {
+  const problems = [];
+  for (const field of ['image', 'mask'] as const) {
+    const ref = job.inputs[field];
+    if (ref?.type !== 'url') continue;
+    try {
+      await checkUrlAhead(ref.url, field, allowPrivate);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems.map((p) => ({ ...p, value: ref.url })));
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 'invalid job');
+}
+
+// A job may build on an earlier one (`parent`: upscale, variation) only when that job is the caller's
+// and has pictures. Someone else's job reads the same as no job, so ids of others cannot be probed.
+export async function checkParent(s: ApiServices, caller: Caller, job: Job): Promise<void> {
+  if (!job.parent) return;
+  const { jobId, index } = job.parent;
+  const parent = await s.orchestrator.state(jobId);
+  if (!parent || parent.job.owner !== caller.owner) {
+    throw new ValidationError([{ field: 'parent.jobId', value: jobId, problem: 'is not a job of yours' }]);
+  }
+  if (parent.status !== 'done') {
+    throw new ValidationError([
+      {
+        field: 'parent.jobId',
+        value: jobId,
+        problem: `is ${parent.status}: only a finished job's pictures can be used`,
+      },
+    ]);
+  }
+  const count = (parent.outputs['encode-image'] as EncodedOutput | undefined)?.images.length ?? 0;
+  if (index >= count) {
+    throw new ValidationError([{ field: 'parent.index', value: index, problem: `must be below ${count}` }]);
+  }
 }
 
 /** The earlier job of an Idempotency-Key; a concurrent first request may still be submitting it. */

@@ -1,10 +1,14 @@
 // Turns what a client sent for `image` or `mask` into a reference a job can carry: an http(s) URL (fetched
 // later by fetch-media, which enforces the SSRF rules), an earlier artifact, or bytes (a data: URI or a
 // multipart file) that are checked here and stored as an artifact before the job is submitted.
-import { ValidationError } from '../../../core/errors.ts';
-import type { MediaRef } from '../../../core/job/references.ts';
-import { type ArtifactStore, isArtifactId, newArtifactId } from '../../../queue/artifacts/artifact-store.ts';
-import type { HttpLimits } from '../http-deps.ts';
+import { ValidationError } from '../../../../core/errors.ts';
+import type { MediaRef } from '../../../../core/job/references.ts';
+import {
+  type ArtifactStore,
+  isArtifactId,
+  newArtifactId,
+} from '../../../../queue/artifacts/artifact-store.ts';
+import type { HttpLimits } from '../../http-deps.ts';
 import { type CheckedUpload, checkUpload, uploadTooLarge } from './check-upload.ts';
 
 export type MediaInput = string | { artifact: string } | Blob;

@@ -2,8 +2,8 @@
 // most so many pixels. Reading the header costs nothing, so a decompression bomb (a small file that
 // unpacks to gigabytes) is refused here; the full decode happens in fetch-media, off this process.
 import sharp, { type Metadata } from 'sharp';
-import { ValidationError } from '../../../core/errors.ts';
-import { ApiError } from '../errors/api-error.ts';
+import { ValidationError } from '../../../../core/errors.ts';
+import { ApiError } from '../../errors/api-error.ts';
 
 const FORMATS = new Set(['png', 'jpeg', 'webp']);
 

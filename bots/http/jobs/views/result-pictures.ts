@@ -1,14 +1,16 @@
 // The pictures (or an animate job's clip) of a finished job as bytes, in order, with their seeds.
-import { encodedOutputOf } from '../../../queue/components/encoded-output.ts';
-import type { JobState } from '../../../queue/orchestrator/job-state.ts';
-import type { ApiServices } from '../api-services.ts';
-import { ApiError } from '../errors/api-error.ts';
+import { encodedOutputOf } from '../../../../queue/components/encoded-output.ts';
+import type { JobState } from '../../../../queue/orchestrator/job-state.ts';
+import type { ApiServices } from '../../api-services.ts';
+import { ApiError } from '../../errors/api-error.ts';
 
 export interface ResultPicture {
   bytes: Buffer;
   seed: number;
   artifact: string;
   contentType: string;
+  /** The A1111 parameters text the render wrote into the picture (absent for previews). */
+  infotext?: string;
 }
 
 export async function resultPictures(s: ApiServices, state: JobState): Promise<ResultPicture[]> {
@@ -23,6 +25,7 @@ export async function resultPictures(s: ApiServices, state: JobState): Promise<R
       seed: image.seed,
       artifact: image.artifact,
       contentType: image.contentType,
+      ...(image.infotext === undefined ? {} : { infotext: image.infotext }),
     });
   }
   return pictures;

@@ -1,8 +1,9 @@
 // Idempotency-Key: the first request with a key reserves it for its job id; a repeat with the same body
 // gets that job back, a repeat with another body is refused (409). Kept in Redis with a TTL.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors/api-error.ts';
-import type { HttpKeys } from '../http-keys.ts';
+import { ApiError } from '../../errors/api-error.ts';
+import type { HttpKeys } from '../../http-keys.ts';
 
 export type IdempotencyClaim = { kind: 'new'; release(): Promise<void> } | { kind: 'replay'; jobId: string };
 
@@ -47,4 +48,22 @@ export async function claimIdempotencyKey(
     );
   }
   return { kind: 'replay', jobId: earlier.jobId };
+}
+
+// A hash of a request's meaning, not its spelling: object keys are sorted, so the same JSON sent with
+// its fields in another order (or other whitespace) is the same request for Idempotency-Key.
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('hex');
 }

@@ -1,16 +1,15 @@
 // From a POST /v1/jobs body to a job request: the prompt's flags read, explicit params laid over them,
 // pictures resolved to references (uploads checked and kept aside to be stored on submit).
-import type { Config } from '../../../core/config/config.ts';
-import { type FieldProblem, formatProblem, ValidationError } from '../../../core/errors.ts';
-import { parsePrompt } from '../../../core/flags/parse.ts';
-import { createJob } from '../../../core/job/job.ts';
-import type { ArtifactStore } from '../../../queue/artifacts/artifact-store.ts';
-import type { HttpLimits } from '../http-deps.ts';
-import { bodyProblems } from './body-problems.ts';
+import type { Config } from '../../../../core/config/config.ts';
+import { type FieldProblem, formatProblem, ValidationError } from '../../../../core/errors.ts';
+import { parsePrompt } from '../../../../core/flags/parse.ts';
+import { createJob } from '../../../../core/job/job.ts';
+import type { ArtifactStore } from '../../../../queue/artifacts/artifact-store.ts';
+import type { HttpLimits } from '../../http-deps.ts';
 import type { CheckedUpload } from './check-upload.ts';
 import { type MediaInput, resolveMediaInput } from './media-input.ts';
 import type { RequestBody } from './read-request-body.ts';
-import { bodyFieldOf, type SubmitBody, SubmitBodySchema } from './submit-body.ts';
+import { bodyFieldOf, bodyProblems, type SubmitBody, SubmitBodySchema } from './submit-body.ts';
 
 export interface BuiltRequest {
   request: Record<string, unknown>;
