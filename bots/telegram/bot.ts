@@ -110,7 +110,11 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     await ask(deps, messagePlace(ctx), { kind: 'imagine', text: ctx.payload });
   });
   telegraf.command('animate', async (ctx) => {
-    await ask(deps, messagePlace(ctx), { kind: 'animate', text: ctx.payload });
+    const place = messagePlace(ctx);
+    // As a reply to a picture, the clip starts from that picture.
+    const replied = (ctx.message as AnyMessage).reply_to_message;
+    if (await pictures().animateReplied(place, replied, ctx.payload)) return;
+    await ask(deps, place, { kind: 'animate', text: ctx.payload });
   });
   telegraf.command('settings', (ctx) => settingsCommand(deps, messagePlace(ctx), ctx.payload));
   telegraf.command('queue', (ctx) => queueCommand(deps, messagePlace(ctx)));

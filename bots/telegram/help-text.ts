@@ -9,7 +9,7 @@ export const HELP = [
   'a mask, or a copy you scribbled on with the drawing tool, sent as a reply to a picture — an inpaint there',
   'pictures sent as files (uncompressed) work the same',
   'reply to a result with new text — draws it again with your changes (the old flags stay unless you give others)',
-  '/animate a boat at sea --motion zoom-in --frames 16 --fps 8 — a short video (the same caption on a photo animates the photo; reply to a clip to draw it again with changes)',
+  '/animate a boat at sea --motion zoom-in --frames 16 --fps 8 — a short video (the same caption on a photo, or as a reply to a picture, animates that picture; reply to a clip to draw it again with changes)',
   '/queue — your jobs in progress; /cancel — stop the latest',
   '',
   'Flags: --ar W:H, --size WxH, --seed N, --no words, --steps N, --cfg X, --sampler NAME, --n 1-4, --strength X, --model NAME',

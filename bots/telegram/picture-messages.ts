@@ -3,6 +3,7 @@
 // reply is the mask or a scribbled copy); an album of two is an inpaint too (the picture, then the
 // mask). In groups only messages meant for the bot count: a command, a mention, or a reply to the bot.
 import type { Message } from 'telegraf/types';
+import { parsePrompt } from '../../core/flags/parse.ts';
 import type { ChatPlace, TelegramBotDeps } from './bot-deps.ts';
 import { type IncomingPicture, pictureOf, requestText } from './incoming-picture.ts';
 import { messageKey } from './message-key.ts';
@@ -69,6 +70,34 @@ export class PictureMessages {
     if (request.text !== '' || request.command !== undefined)
       return remix(this.deps, place, picture, request.text);
     return answer(this.deps, place, HINT);
+  }
+
+  /**
+   * `/animate` sent as a reply to a picture: a clip from that picture, with the reply's prompt (or,
+   * without one, the picture's own caption or the prompt of the result it is). False when the reply
+   * is to no picture.
+   */
+  async animateReplied(
+    place: ChatPlace,
+    replied: PictureMessage | undefined,
+    text: string,
+  ): Promise<boolean> {
+    const base = pictureOf(replied);
+    if (!replied || !base) return false;
+    if (base === 'not-an-image') {
+      await answer(this.deps, place, `❌ ${NOT_AN_IMAGE}`);
+      return true;
+    }
+    let words = text;
+    try {
+      const { limits, defaults } = this.deps.config;
+      words = parsePrompt(text, { limits, defaults, video: true }).prompt;
+    } catch {
+      // The request reads the text again and answers with every problem by its flag.
+    }
+    const own = words.trim() === '' ? await promptOf(this.deps, replied, this.bot.id, place.chatId) : '';
+    await remix(this.deps, place, base, own ? `${own} ${text}` : text, 'animate');
+    return true;
   }
 
   async album(place: ChatPlace, messages: PictureMessage[]): Promise<void> {

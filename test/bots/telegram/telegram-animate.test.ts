@@ -6,7 +6,7 @@ import { decodeVideo } from '../../../renderer/video/decode-video.ts';
 import { probeVideo } from '../../../renderer/video/probe-video.ts';
 import type { RecordedCall } from '../../fakes/telegram/fake-bot-api.ts';
 import type { FakeChat, FakeMessage } from '../../fakes/telegram/fake-chats.ts';
-import { isBlue, isRed, type Rgb, share } from '../../helpers/picture.ts';
+import { isBlue, isRed, meanAbsDiff, type Rgb, rgbOf, share } from '../../helpers/picture.ts';
 import { buttonData, buttons, inChat, textIn } from './bot-calls.ts';
 import { blueSky } from './pictures.ts';
 import { startTelegramHarness, type TelegramHarness } from './telegram-harness.ts';
@@ -143,6 +143,40 @@ describe('the Telegram bot, asked for a clip', () => {
       expect(share(frame, isRed)).toBeLessThan(0.01);
     }
     expect(clip.caption).toMatch(/motion pan-left · strength 0:0/);
+  });
+
+  it('/animate as a reply to a picture animates that picture; to a result, with its prompt', async () => {
+    const { fake } = h;
+    const ora = fake.user(5006, 'Ora');
+    const chat = fake.privateChat(ora);
+    const photo = await fake.sendPhoto(chat, ora, await blueSky());
+    await textIn(fake, chat, /^got the picture/);
+    await fake.sendText(
+      chat,
+      ora,
+      `/animate a red circle on a blue sky ${SMALL} --strength-schedule 0:0 --motion zoom-in`,
+      { replyTo: photo.message_id },
+    );
+    const fromPhoto = await nextVideo(chat, 0);
+    expect(fromPhoto.probe.frames).toBe(4);
+    for (const frame of fromPhoto.frames) expect(share(frame, isRed)).toBeLessThan(0.01);
+
+    // A picture result: a reply of flags only keeps the result's prompt, and the clip starts from it.
+    await fake.sendText(chat, ora, '/imagine a red circle on a blue sky --seed 9 --steps 4');
+    const picture = await fake.waitUntil(
+      () => fake.callsOf('sendPhoto').find((c) => c.ok && inChat(chat)(c)),
+      'the picture',
+    );
+    const pictureId = (picture.result as FakeMessage).message_id;
+    await fake.sendText(chat, ora, `/animate ${SMALL} --strength-schedule 0:0`, { replyTo: pictureId });
+    const fromResult = await nextVideo(chat, 1);
+    expect(fromResult.caption).toContain('prompt: a red circle on a blue sky');
+    // Frame 0 is the result picture itself (through Telegram's photo and H.264, so not to the bit).
+    const shown = await rgbOf(picture.files.photo.bytes);
+    expect(meanAbsDiff(fromResult.frames[0], shown)).toBeLessThan(8);
+    expect(share(fromResult.frames[0], isRed, { x0: 48, y0: 48, x1: 80, y1: 80 })).toBeGreaterThan(0.25);
+    const sentIds = fake.callsOf('getFile').map((c) => c.params.file_id) as string[];
+    expect(sentIds).toContain((picture.result as { photo: { file_id: string }[] }).photo.at(-1)!.file_id);
   });
 
   it('an album captioned /animate is answered with what to send instead', async () => {

@@ -122,7 +122,7 @@ describe('status text of a clip', () => {
 describe('help', () => {
   it('tells how to ask for a clip, from a photo too, and the video flags', () => {
     expect(HELP).toContain('/animate a boat at sea --motion zoom-in --frames 16 --fps 8');
-    expect(HELP).toContain('the same caption on a photo animates the photo');
+    expect(HELP).toContain('the same caption on a photo, or as a reply to a picture, animates that picture');
     expect(HELP).toMatch(/Video flags \(\/animate\): --frames N, --fps N, --motion zoom-in/);
     expect(HELP.length).toBeLessThanOrEqual(4096);
   });
