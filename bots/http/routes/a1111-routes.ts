@@ -3,8 +3,9 @@
 // lists clients read at start (options, samplers, schedulers, upscalers, sd-models) answer as A1111 does.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { ValidationError } from '../../../core/errors.ts';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
+import { ValidationError } from '../../../core/errors.ts';
+import type { Inputs } from '../../../core/job/references.ts';
 import type { ApiServices } from '../api-services.ts';
 import { interruptedPictures } from '../compat/a1111-interrupted.ts';
 import { A1111_SCHEDULERS, A1111_UPSCALERS } from '../compat/a1111-menus.ts';
@@ -57,7 +58,7 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
   const { params, problems } = a1111Params(body);
   if (problems.length > 0) throw new ValidationError(problems, 'invalid request');
   params.model ??= await chosenModel(s, caller.owner);
-  const inputs: Record<string, unknown> = {};
+  const inputs: Inputs = {};
   const uploads: CheckedUpload[] = [];
   if (mode === 'img2img') {
     const pictures = { init_images: body.init_images?.[0], mask: body.mask };

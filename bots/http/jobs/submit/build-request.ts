@@ -4,15 +4,17 @@ import type { Config } from '../../../../core/config/config.ts';
 import { type FieldProblem, formatProblem, ValidationError } from '../../../../core/errors.ts';
 import { parsePrompt } from '../../../../core/flags/parse.ts';
 import { createJob } from '../../../../core/job/job.ts';
+import type { Inputs } from '../../../../core/job/references.ts';
 import type { ArtifactStore } from '../../../../queue/artifacts/artifact-store.ts';
 import type { HttpLimits } from '../../http-deps.ts';
 import type { CheckedUpload } from './check-upload.ts';
 import { type MediaInput, resolveMediaInput } from './media-input.ts';
 import type { RequestBody } from './read-request-body.ts';
 import { bodyFieldOf, bodyProblems, type SubmitBody, SubmitBodySchema } from './submit-body.ts';
+import type { SubmitRequest } from './submit-job.ts';
 
 export interface BuiltRequest {
-  request: Record<string, unknown>;
+  request: SubmitRequest;
   uploads: CheckedUpload[];
 }
 
@@ -43,11 +45,7 @@ export function parseSubmitBody(fields: unknown): { body: SubmitBody; problems: 
 }
 
 /** Every problem of a request whose envelope already had some: the job schema's are added. */
-function allProblems(
-  request: Record<string, unknown>,
-  deps: BuildDeps,
-  envelope: FieldProblem[],
-): ValidationError {
+function allProblems(request: SubmitRequest, deps: BuildDeps, envelope: FieldProblem[]): ValidationError {
   const problems = [...envelope];
   try {
     createJob(
@@ -110,7 +108,7 @@ export async function buildJobRequest(body: RequestBody, deps: BuildDeps): Promi
   const explicit = fields.params ?? {};
   const text = fields.prompt ?? (typeof explicit.prompt === 'string' ? explicit.prompt : '');
   const { prompt, params } = readPromptFlags(text, deps.config, fields.kind === 'animate');
-  const inputs: Record<string, unknown> = {};
+  const inputs: Inputs = {};
   const uploads: CheckedUpload[] = [];
   for (const field of ['image', 'mask'] as const) {
     const given: MediaInput | undefined = files[field] ?? fields[field];
@@ -120,7 +118,7 @@ export async function buildJobRequest(body: RequestBody, deps: BuildDeps): Promi
     if (resolved.upload) uploads.push(resolved.upload);
   }
   const kind = fields.kind ?? (inputs.mask ? 'inpaint' : inputs.image ? 'remix' : 'imagine');
-  const request: Record<string, unknown> = {
+  const request: SubmitRequest = {
     kind,
     origin: {
       surface: 'http',
@@ -131,7 +129,8 @@ export async function buildJobRequest(body: RequestBody, deps: BuildDeps): Promi
     inputs,
     ...(fields.priority !== undefined ? { priority: fields.priority } : {}),
     ...(fields.deadline !== undefined ? { deadline: fields.deadline } : {}),
-    ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
+    // The job schema checks the parent's shape with the rest of the request.
+    ...(fields.parent !== undefined ? { parent: fields.parent as SubmitRequest['parent'] } : {}),
   };
   if (problems.length > 0) throw allProblems(request, deps, problems);
   return { request, uploads };

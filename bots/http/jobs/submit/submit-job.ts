@@ -3,7 +3,7 @@
 // fails after a reservation gives it back.
 import { ValidationError } from '../../../../core/errors.ts';
 import type { JobStatus } from '../../../../core/flows/flow-types.ts';
-import { createJob, type Job } from '../../../../core/job/job.ts';
+import { createJob, type Job, type JobRequest } from '../../../../core/job/job.ts';
 import type { EncodedOutput } from '../../../../queue/components/encode-image.ts';
 import { checkUrlAhead } from '../../../../queue/media/address-policy.ts';
 import type { QueuePosition } from '../../../../queue/orchestrator/queue-position.ts';
@@ -15,9 +15,14 @@ import { takeKeyAllowance } from '../../limits/key-limits.ts';
 import type { CheckedUpload } from './check-upload.ts';
 import { canonicalHash, claimIdempotencyKey } from './idempotency.ts';
 
+/**
+ * A job request as a route builds it, without its owner (the caller is the owner). Its params are the
+ * client's, still unchecked: createJob checks them with the rest.
+ */
+export type SubmitRequest = Omit<JobRequest, 'owner' | 'params'> & { params: Record<string, unknown> };
+
 export interface SubmitInput {
-  /** A job request without its owner (the caller is the owner). */
-  request: Record<string, unknown>;
+  request: SubmitRequest;
   uploads?: readonly CheckedUpload[];
   idempotencyKey?: string;
   /** Renames the job schema's field paths to what the client sent (`inputs.image` -> `image`). */
