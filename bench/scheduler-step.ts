@@ -2,7 +2,7 @@
 // the scheduler step, on a 1x4x64x64 latent (512x512 pictures), for every sampler. Each figure is the
 // median over all model calls of many full 20-step runs, after warm-up runs (Heun and DPM2 make two
 // calls per step, so a step of theirs costs twice the figure).
-import { applyGuidance } from '../renderer/guidance.ts';
+import { applyGuidance } from '../renderer/pipelines/stages/denoise.ts';
 import { TorchGenerator } from '../renderer/rng/torch-generator.ts';
 import { SAMPLER_NAMES, schedulerForSampler } from '../renderer/schedulers/registry.ts';
 

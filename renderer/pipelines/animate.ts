@@ -31,7 +31,7 @@ import { RenderCancelledError } from './render-request.ts';
 import { denoise } from './stages/denoise.ts';
 import type { EncodedPrompt } from './stages/encode-prompt.ts';
 import { effectiveStrength, MAX_INPUT_PIXELS, requireEncoder } from './stages/init-image.ts';
-import { startTimings } from './stages/timings.ts';
+import { startTimings } from './stages/prepare-run.ts';
 import { videoDiffusion } from './video-diffusion.ts';
 
 export async function animate(

@@ -1,26 +1,50 @@
-// img2img: the input picture's latents noised to the strength's starting step, then denoised.
+// img2img: the input picture's latents noised to the strength's starting step, then denoised
+// (diffusers' StableDiffusionImg2ImgPipeline.__call__, step by step).
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import { decodePictures, renderResult } from './stages/decode-pictures.ts';
+import { denoise } from './stages/denoise.ts';
+import { encodePrompt } from './stages/encode-prompt.ts';
 import { effectiveStrength, loadInitImage } from './stages/init-image.ts';
-import { beginRun, finishRun } from './stages/run.ts';
+import { prepareRun } from './stages/prepare-run.ts';
 
 export async function img2img(
   model: LoadedModel,
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
+  // Picture i of the job gets seed + i, its own generator and its own scheduler.
+  const run = prepareRun(model, request);
+
+  // 1. Read the picture at the job's size (refused here if missing or too large), and its VAE posterior.
   const init = await loadInitImage(model, request);
-  const run = await beginRun(model, request);
+
+  // 2. Encode the prompt: [negative, positive] hidden states when guiding.
+  const text = await encodePrompt(
+    model,
+    request.prompt,
+    request.negativePrompt,
+    request.count,
+    run.withGuidance,
+  );
+
+  // 3. Prepare timesteps: the strength skips the first ones (at least one step is left).
   const strength = effectiveStrength(request.steps, request.strength);
   const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
+
+  // 4. Prepare latents: diffusers' prepare_latents, per picture's generator: the posterior sample
+  //    first, then the noise that takes it to the first timestep.
   const { h, w } = run.latentSize;
-  // diffusers' prepare_latents, per picture's generator: the posterior sample first, then the noise.
   const latents = run.generators.map((g, i) => {
     const clean = init.encoder.sample(init.posterior, g);
     return run.schedulers[i].addNoise(clean, g.randn([1, 4, h, w]), timesteps[0]);
   });
-  return finishRun(run, 'img2img', timesteps, latents, hooks, {
-    parameters: { 'Denoising strength': strength },
-  });
+
+  // 5. Denoise.
+  const denoised = await denoise({ ...run, text, timesteps, latents, hooks });
+
+  // 6. Decode to PNGs that carry their parameters.
+  const images = await decodePictures(run, denoised, { parameters: { 'Denoising strength': strength } });
+  return renderResult(run, 'img2img', images, text.warnings);
 }

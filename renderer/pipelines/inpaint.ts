@@ -1,4 +1,4 @@
-// inpaint, both established ways:
+// inpaint, both established ways (diffusers' StableDiffusionInpaintPipeline.__call__, step by step):
 // - 9-channel inpaint model: the UNet sees [latents, mask, masked-image latents] every step;
 // - base model: after every step the known region is replaced by the input's latents noised to the
 //   level the next step expects, so only the masked region is invented.
@@ -9,15 +9,23 @@ import { shownSize } from '../image/open-picture.ts';
 import { pasteUnmasked } from '../image/paste-unmasked.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { img2imgTimesteps } from '../schedulers/img2img.ts';
+import type { Scheduler } from '../schedulers/scheduler.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import { decodePictures, renderResult } from './stages/decode-pictures.ts';
+import { denoise } from './stages/denoise.ts';
+import { encodePrompt } from './stages/encode-prompt.ts';
 import { effectiveStrength, loadInitImage } from './stages/init-image.ts';
-import { beginRun, finishRun } from './stages/run.ts';
+import { prepareRun } from './stages/prepare-run.ts';
 
 export async function inpaint(
   model: LoadedModel,
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
+  // Picture i of the job gets seed + i, its own generator and its own scheduler.
+  const run = prepareRun(model, request);
+
+  // 1. Read the picture (and its VAE posterior) and the mask, both at the job's size.
   const init = await loadInitImage(model, request);
   if (!request.mask) {
     throw new ValidationError([
@@ -33,11 +41,25 @@ export async function inpaint(
   });
   const warnings = await maskSizeWarnings(request.image as Buffer, request.mask);
   const latentMask = maskToLatent(mask.hard, request.width, request.height);
-  const run = await beginRun(model, request);
+
+  // 2. Encode the prompt: [negative, positive] hidden states when guiding.
+  const text = await encodePrompt(
+    model,
+    request.prompt,
+    request.negativePrompt,
+    request.count,
+    run.withGuidance,
+  );
+
+  // 3. Prepare timesteps: the strength skips the first ones (at least one step is left).
   const strength = effectiveStrength(request.steps, request.strength);
   const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
+
+  // 4. Prepare latents. Only a 9-channel UNet looks at the masked picture, but diffusers samples its
+  //    posterior either way. Per picture's generator, in diffusers' order: prepare_latents draws the
+  //    input's posterior sample (a blend needs it, and so does a start below full strength) and the
+  //    noise; prepare_mask_latents then draws the masked picture's sample.
   const { h, w } = run.latentSize;
-  // Only a 9-channel UNet looks at the masked picture, but diffusers samples its posterior either way.
   const maskedPosterior = model.isInpaint
     ? await init.encoder.posterior(maskedPicture(init.tensor, mask.hard), [
         1,
@@ -46,9 +68,6 @@ export async function inpaint(
         request.width,
       ])
     : undefined;
-  // Per picture's generator, in diffusers' order: prepare_latents draws the input's posterior sample (a
-  // blend needs it, and so does a start below full strength) and the noise; prepare_mask_latents then
-  // draws the masked picture's sample.
   const draws = run.generators.map((g, i) => {
     const s = run.schedulers[i];
     const known = !model.isInpaint || strength < 1 ? init.encoder.sample(init.posterior, g) : undefined;
@@ -62,35 +81,24 @@ export async function inpaint(
   });
   const latents = draws.map((d) => d.start);
 
-  let extraChannels: Float32Array[] | undefined;
-  let afterStep: ((picture: number, stepIndex: number, x: Float32Array) => Float32Array) | undefined;
-  if (model.isInpaint) {
-    extraChannels = draws.map((d) => {
-      const extra = new Float32Array(5 * h * w);
-      extra.set(latentMask, 0);
-      extra.set(d.masked, h * w);
-      return extra;
-    });
-  } else {
-    afterStep = (i, s, x) => {
-      const input = draws[i].known as Float32Array;
-      const known =
-        s + 1 < timesteps.length
-          ? run.schedulers[i].addNoise(input, draws[i].noise, timesteps[s + 1])
-          : input;
-      const out = new Float32Array(x.length);
-      const plane = h * w;
-      for (let k = 0; k < out.length; k++) {
-        const m = latentMask[k % plane];
-        out[k] = known[k] * (1 - m) + x[k] * m;
-      }
-      return out;
-    };
-  }
+  // 5. Denoise: the inpaint model takes the mask as extra channels; a base model gets the known
+  //    region put back after every step.
+  const denoised = await denoise({
+    ...run,
+    text,
+    timesteps,
+    latents,
+    hooks,
+    ...(model.isInpaint
+      ? { extraChannels: draws.map((d) => maskChannels(latentMask, d.masked)) }
+      : {
+          afterStep: (i: number, s: number, x: Float32Array) =>
+            keepKnownRegion(x, latentMask, run.schedulers[i], draws[i], timesteps, s),
+        }),
+  });
 
-  return finishRun(run, 'inpaint', timesteps, latents, hooks, {
-    extraChannels,
-    afterStep,
+  // 6. Decode to PNGs that carry their parameters, with the unmasked pixels pasted back exactly.
+  const images = await decodePictures(run, denoised, {
     postprocess: (rgb) => pasteUnmasked(init.rgb, rgb, mask.soft),
     parameters: {
       'Denoising strength': strength,
@@ -98,8 +106,40 @@ export async function inpaint(
       // AUTOMATIC1111's name for an inverted mask (its "Inpaint not masked" mask mode).
       ...(request.maskOptions?.invert ? { 'Mask mode': 'Inpaint not masked' } : {}),
     },
-    warnings,
   });
+  return renderResult(run, 'inpaint', images, [...warnings, ...text.warnings]);
+}
+
+/** The 9-channel UNet's extra input: the latent-size mask (1 channel), then the masked picture's latents. */
+function maskChannels(latentMask: Float32Array, maskedLatents: Float32Array): Float32Array {
+  const plane = latentMask.length;
+  const extra = new Float32Array(plane + maskedLatents.length);
+  extra.set(latentMask, 0);
+  extra.set(maskedLatents, plane);
+  return extra;
+}
+
+/**
+ * Base-model blending after step `s`: outside the mask, the input's latents noised to the level the
+ * next step expects (the clean input after the last step); inside, what the model drew.
+ */
+function keepKnownRegion(
+  x: Float32Array,
+  latentMask: Float32Array,
+  scheduler: Scheduler,
+  draw: { known?: Float32Array; noise: Float32Array },
+  timesteps: Float32Array,
+  s: number,
+): Float32Array {
+  const input = draw.known as Float32Array;
+  const known = s + 1 < timesteps.length ? scheduler.addNoise(input, draw.noise, timesteps[s + 1]) : input;
+  const out = new Float32Array(x.length);
+  const plane = latentMask.length;
+  for (let k = 0; k < out.length; k++) {
+    const m = latentMask[k % plane];
+    out[k] = known[k] * (1 - m) + x[k] * m;
+  }
+  return out;
 }
 
 /** The input with the repaint region set to 0 (mid grey in [-1,1]): diffusers' image * (mask < 0.5). */

@@ -1,15 +1,34 @@
-// txt2img: noise from the seed, denoised under the prompt, decoded to PNGs.
+// txt2img: noise from the seed, denoised under the prompt, decoded to PNGs (diffusers'
+// StableDiffusionPipeline.__call__, step by step).
 import type { LoadedModel } from '../model/loaded-model.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
-import { beginRun, finishRun } from './stages/run.ts';
+import { decodePictures, renderResult } from './stages/decode-pictures.ts';
+import { denoise } from './stages/denoise.ts';
+import { encodePrompt } from './stages/encode-prompt.ts';
+import { prepareRun } from './stages/prepare-run.ts';
 
 export async function txt2img(
   model: LoadedModel,
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
-  const run = await beginRun(model, request);
+  // Picture i of the job gets seed + i, its own generator and its own scheduler.
+  const run = prepareRun(model, request);
+
+  // 1. Encode the prompt: [negative, positive] hidden states when guiding.
+  const text = await encodePrompt(
+    model,
+    request.prompt,
+    request.negativePrompt,
+    request.count,
+    run.withGuidance,
+  );
+
+  // 2. Prepare timesteps: the full schedule.
   for (const s of run.schedulers) s.setTimesteps(request.steps);
+  const timesteps = run.schedulers[0].timesteps;
+
+  // 3. Prepare latents: each picture's noise from its own generator, at the scheduler's starting sigma.
   const { h, w } = run.latentSize;
   const latents = run.generators.map((g, i) => {
     const noise = g.randn([1, 4, h, w]);
@@ -17,5 +36,11 @@ export async function txt2img(
     for (let k = 0; k < noise.length; k++) noise[k] *= sigma;
     return noise;
   });
-  return finishRun(run, 'txt2img', run.schedulers[0].timesteps, latents, hooks);
+
+  // 4. Denoise.
+  const denoised = await denoise({ ...run, text, timesteps, latents, hooks });
+
+  // 5. Decode to PNGs that carry their parameters.
+  const images = await decodePictures(run, denoised);
+  return renderResult(run, 'txt2img', images, text.warnings);
 }

@@ -8,7 +8,6 @@ import { ValidationError } from '../../core/errors.ts';
 import { parseMotion } from '../../core/job/motion.ts';
 import { isStill } from '../animation/camera.ts';
 import { contextWindows } from '../animation/context-windows.ts';
-import { applyGuidance } from '../guidance.ts';
 import { encodeImage } from '../image/encode-image.ts';
 import { encodePng } from '../image/png-text.ts';
 import { tensorToRgb } from '../image/rgb-tensor.ts';
@@ -17,8 +16,9 @@ import { TorchGenerator } from '../rng/torch-generator.ts';
 import { schedulerForSampler } from '../schedulers/registry.ts';
 import type { AnimateRequest, AnimateResult } from './animate-request.ts';
 import { RenderCancelledError, type RenderHooks } from './render-request.ts';
+import { applyGuidance } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
-import { startTimings } from './stages/timings.ts';
+import { startTimings } from './stages/prepare-run.ts';
 
 export async function videoDiffusion(
   model: LoadedModel,

@@ -1,6 +1,7 @@
-// Stage 3: the scheduler loop. One UNet call per step for every picture and both guidance halves;
-// each picture keeps its own scheduler and generator, so picture i is the same as a run of seed + i alone.
-import { applyGuidance } from '../../guidance.ts';
+// The denoising loop, shared by every picture pipeline: one UNet call per step for every picture and
+// both guidance halves; each picture keeps its own scheduler and generator, so picture i is the same
+// as a run of seed + i alone.
+import { latentPreview } from '../../image/latent-preview.ts';
 import type { LoadedModel } from '../../model/loaded-model.ts';
 import type { TorchGenerator } from '../../rng/torch-generator.ts';
 import type { Scheduler } from '../../schedulers/scheduler.ts';
@@ -24,8 +25,7 @@ export interface DenoiseInput {
   /** Runs after each step with the index of the step just taken (base-model inpaint blending). */
   afterStep?: (picture: number, stepIndex: number, latents: Float32Array) => Float32Array;
   hooks?: RenderHooks;
-  /** Called on preview steps with the first picture's latents; returns a JPEG. */
-  preview?: (latents: Float32Array) => Promise<Buffer>;
+  /** Send a preview of the first picture every this many steps (0 or absent = never). */
   previewEvery?: number;
 }
 
@@ -73,11 +73,25 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
     latents = next;
     const every = input.previewEvery ?? 0;
     const step = s + 1;
+    // The preview maps latents straight to RGB (no VAE call), so it costs next to nothing.
     const preview =
-      input.preview && every > 0 && step % every === 0 && step < timesteps.length
-        ? await input.preview(latents[0])
+      every > 0 && step % every === 0 && step < timesteps.length
+        ? await latentPreview(latents[0], 0, latentSize.w, latentSize.h)
         : undefined;
     hooks?.onProgress?.({ step, total: timesteps.length, ...(preview ? { preview } : {}) });
   }
   return latents;
+}
+
+/**
+ * Classifier-free guidance (Ho & Salimans 2022): push the conditional prediction away from the
+ * unconditional one by `scale`; scale 1 is the conditional prediction itself.
+ */
+export function applyGuidance(uncond: Float32Array, cond: Float32Array, scale: number): Float32Array {
+  if (uncond.length !== cond.length) {
+    throw new Error(`guidance: unconditional has ${uncond.length} values, conditional ${cond.length}`);
+  }
+  const out = new Float32Array(cond.length);
+  for (let i = 0; i < out.length; i++) out[i] = uncond[i] + scale * (cond[i] - uncond[i]);
+  return out;
 }

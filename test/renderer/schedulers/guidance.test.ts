@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyGuidance } from '../../../renderer/guidance.ts';
+import { applyGuidance } from '../../../renderer/pipelines/stages/denoise.ts';
 
 describe('applyGuidance', () => {
   const uncond = Float32Array.from([0, 1, -2]);
