@@ -10,23 +10,17 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { ApiError } from './errors/api-error.ts';
 import { errorHandler } from './errors/error-handler.ts';
 import type { HttpDeps, HttpEnv } from './http-deps.ts';
-import { metricsRoute } from './metrics/metrics-route.ts';
-import { authenticate } from './middleware/authenticate.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { limitBody } from './middleware/limit-body.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
 import { a1111Routes } from './routes/a1111-routes.ts';
-import { artifactsRoute } from './routes/artifacts-route.ts';
+import { artifactsRoutes } from './routes/artifacts-routes.ts';
 import { easyAnimateRoutes } from './routes/easyanimate-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
-import { hooksRoute } from './routes/hooks-route.ts';
-import { jobEventsRoute } from './routes/job-events-route.ts';
+import { hooksRoutes } from './routes/hooks-routes.ts';
 import { jobsRoutes } from './routes/jobs-routes.ts';
-import { modelsRoute } from './routes/models-route.ts';
-import { recentJobsRoute } from './routes/recent-jobs-route.ts';
+import { modelsRoutes } from './routes/models-routes.ts';
 import { webRoutes } from './web/web-routes.ts';
-
-/** Paths that need a key when keys are configured. */
-const PROTECTED = ['/v1/jobs', '/v1/jobs/*', '/v1/models', '/sdapi/*', '/easyanimate/*'];
 
 /** A key whose owner is not a valid job owner would fail every submission: refuse it at start. */
 function checkKeyOwners(deps: HttpDeps): void {
@@ -46,19 +40,17 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
     throw new ApiError(404, 'not_found', 'no such route (see /openapi.json)');
   });
   app.use('*', limitBody(s.limits.maxBodyBytes));
-  const auth = authenticate(deps.apiKeys ?? []);
-  for (const path of PROTECTED) app.use(path, auth);
 
   const openApi = openApiDocument(s.config);
   app.get('/openapi.json', (c) => c.json(openApi));
   app.route('/', healthRoutes(s));
-  app.route('/metrics', metricsRoute(deps));
-  app.route('/v1/jobs', recentJobsRoute(s));
+  // Each sub-app declares its own gate: the job API, models and compat routes want the API key
+  // (s.requireKey), the dashboard the admin key, hooks a signature; health, metrics and artifacts are open.
+  app.route('/metrics', metricsRoutes(deps));
   app.route('/v1/jobs', jobsRoutes(s));
-  app.route('/v1/jobs', jobEventsRoute(s));
-  app.route('/v1/artifacts', artifactsRoute(s));
-  app.route('/v1/models', modelsRoute(s));
-  app.route('/hooks', hooksRoute(s, deps.hooks ?? []));
+  app.route('/v1/artifacts', artifactsRoutes(s));
+  app.route('/v1/models', modelsRoutes(s));
+  app.route('/hooks', hooksRoutes(s, deps.hooks ?? []));
   app.route('/sdapi/v1', a1111Routes(s));
   app.route('/easyanimate', easyAnimateRoutes(s));
   // The web page at / and, behind the admin key, the dashboard.

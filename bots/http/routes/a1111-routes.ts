@@ -1,6 +1,7 @@
-// AUTOMATIC1111-compatible routes under /sdapi/v1: txt2img and img2img answer when the pictures are
-// ready (an interrupted one with the picture as far as it got); progress, interrupt, png-info and the
-// lists clients read at start (options, samplers, schedulers, upscalers, sd-models) answer as A1111 does.
+// AUTOMATIC1111-compatible routes under /sdapi/v1, behind the API key: txt2img and img2img answer when
+// the pictures are ready (an interrupted one with the picture as far as it got); progress, interrupt,
+// png-info and the lists clients read at start (options, samplers, schedulers, upscalers, sd-models)
+// answer as A1111 does.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
@@ -29,7 +30,7 @@ import { readJson } from '../jobs/submit/read-request-body.ts';
 import { bodyProblems } from '../jobs/submit/submit-body.ts';
 import { submitJob } from '../jobs/submit/submit-job.ts';
 import { resultPictures } from '../jobs/views/result-pictures.ts';
-import { modelsView } from './models-route.ts';
+import { modelsView } from './models-routes.ts';
 
 const DAY_S = 24 * 3600;
 const CHOICE_TTL_S = 30 * DAY_S;
@@ -91,6 +92,7 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
 
 export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  app.use(s.requireKey);
   app.post('/txt2img', (c) => generate(s, c, 'txt2img'));
   app.post('/img2img', (c) => generate(s, c, 'img2img'));
 

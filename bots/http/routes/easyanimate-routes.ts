@@ -1,6 +1,6 @@
-// EasyAnimate-compatible routes under /easyanimate: infer_forward answers with the MP4 (or, for
-// is_image, the picture) as base64, and the two update calls choose the model and edition later calls
-// of the same key use.
+// EasyAnimate-compatible routes under /easyanimate, behind the API key: infer_forward answers with the
+// MP4 (or, for is_image, the picture) as base64, and the two update calls choose the model and edition
+// later calls of the same key use.
 import { Hono } from 'hono';
 import { ValidationError } from '../../../core/errors.ts';
 import type { ApiServices } from '../api-services.ts';
@@ -20,7 +20,7 @@ import { bodyProblems } from '../jobs/submit/submit-body.ts';
 import { submitJob } from '../jobs/submit/submit-job.ts';
 import { resultPictures, resultVideo } from '../jobs/views/result-pictures.ts';
 import { artifactUrl, linkBase } from '../links.ts';
-import { modelsView } from './models-route.ts';
+import { modelsView } from './models-routes.ts';
 
 const CHOICE_TTL_S = 30 * 24 * 3600;
 
@@ -34,6 +34,7 @@ async function readObject(request: Request): Promise<Record<string, unknown>> {
 
 export function easyAnimateRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  app.use(s.requireKey);
   const choiceKey = (owner: string) => s.keys.easyAnimate(owner);
 
   app.post('/infer_forward', async (c) => {

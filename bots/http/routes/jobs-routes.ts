@@ -1,4 +1,5 @@
-// POST /v1/jobs, GET /v1/jobs/:id, DELETE /v1/jobs/:id.
+// /v1/jobs, behind the API key: POST /v1/jobs, GET /v1/jobs/:id, DELETE /v1/jobs/:id, with the caller's
+// list (GET /v1/jobs, recent-jobs-routes.ts) and a job's events (GET /v1/jobs/:id/events).
 import { Hono } from 'hono';
 import type { ApiServices } from '../api-services.ts';
 import type { HttpEnv } from '../http-deps.ts';
@@ -10,9 +11,14 @@ import { submitJob } from '../jobs/submit/submit-job.ts';
 import { jobView, ownedJob } from '../jobs/views/job-view.ts';
 import { eventsUrl, jobUrl, linkBase } from '../links.ts';
 import type { JobAccepted } from '../openapi/response-schemas.ts';
+import { jobEventsRoutes } from './job-events-routes.ts';
+import { recentJobsRoutes } from './recent-jobs-routes.ts';
 
 export function jobsRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  app.use(s.requireKey);
+  app.route('/', recentJobsRoutes(s));
+  app.route('/', jobEventsRoutes(s));
 
   app.post('/', async (c) => {
     const idempotencyKey = readIdempotencyKey(c.req.header('idempotency-key'));

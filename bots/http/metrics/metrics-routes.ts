@@ -6,7 +6,7 @@ import type { HttpEnv } from '../http-deps.ts';
 import { type ClusterSources, clusterMetrics } from './cluster-metrics.ts';
 import { processMetrics, type ServiceMetrics } from './service-metrics.ts';
 
-export function metricsRoute(
+export function metricsRoutes(
   sources: ClusterSources,
   metrics: ServiceMetrics = processMetrics(),
 ): Hono<HttpEnv> {

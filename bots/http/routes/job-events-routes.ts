@@ -29,7 +29,7 @@ function readAfterId(header: string | undefined, query: string | undefined): str
   return given;
 }
 
-export function jobEventsRoute(s: ApiServices): Hono<HttpEnv> {
+export function jobEventsRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   app.get('/:id/events', async (c) => {
     const state = await ownedJob(s, c.get('caller'), c.req.param('id'));

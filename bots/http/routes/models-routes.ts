@@ -1,4 +1,4 @@
-// GET /v1/models: the models live renderers can draw with, from their heartbeats.
+// GET /v1/models (behind the API key): the models live renderers can draw with, from their heartbeats.
 import { Hono } from 'hono';
 import type { ApiServices } from '../api-services.ts';
 import type { HttpEnv } from '../http-deps.ts';
@@ -22,8 +22,9 @@ export async function modelsView(s: ApiServices): Promise<ModelsView> {
   return { models, renderers: workers.length };
 }
 
-export function modelsRoute(s: ApiServices): Hono<HttpEnv> {
+export function modelsRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  app.use(s.requireKey);
   app.get('/', async (c) => c.json(await modelsView(s)));
   return app;
 }

@@ -7,7 +7,7 @@ import type { ApiServices } from '../api-services.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HttpEnv } from '../http-deps.ts';
 
-export function artifactsRoute(s: ApiServices): Hono<HttpEnv> {
+export function artifactsRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   app.get('/:id', async (c) => {
     const id = c.req.param('id');

@@ -66,7 +66,7 @@ function destinationProblem(hook: HookConfig, err: ValidationError): ApiError | 
   );
 }
 
-export function hooksRoute(s: ApiServices, hooks: readonly HookConfig[]): Hono<HttpEnv> {
+export function hooksRoutes(s: ApiServices, hooks: readonly HookConfig[]): Hono<HttpEnv> {
   const byName = new Map(hooks.map((h) => [h.name, h]));
   const app = new Hono<HttpEnv>();
   app.post('/:name', async (c) => {

@@ -52,7 +52,7 @@ function mediaInput(ref: MediaRef | undefined): string | { artifact: string } | 
   return undefined;
 }
 
-export function recentJobsRoute(s: ApiServices): Hono<HttpEnv> {
+export function recentJobsRoutes(s: ApiServices): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   app.get('/', async (c) => {
     const parsed = QuerySchema.safeParse(c.req.query());
