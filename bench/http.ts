@@ -5,18 +5,11 @@
 //  2. sustained submissions per second with BENCH_CONCURRENCY clients on keep-alive connections, and
 //     the latency under that load.
 // The last line holds the headline figures.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startStack } from '../bin/stack.ts';
 import { apiKeysFromConfig, sha256Hex } from '../bots/http/auth/api-keys.ts';
-import { startHttpServer } from '../bots/http/server.ts';
-import { parseConfig } from '../core/index.ts';
-import { deleteKeys } from '../test/helpers/delete-keys.ts';
+import { startHarness } from '../test/bots/http/http-harness.ts';
 import { ms, percentile } from './stats.ts';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SEQUENTIAL = Number(process.env.BENCH_N ?? 500);
 const WARMUP = 50;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -27,32 +20,10 @@ const BODY = JSON.stringify({
   params: { sampler: 'euler' },
 });
 
-const prefix = `bench-http-${Date.now().toString(36)}`;
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-http-'));
-const config = parseConfig({
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATA_DIR: dataDir,
-  OWNER_PER_MINUTE: '0',
-  OWNER_MAX_ACTIVE: '0',
-});
-const stack = await startStack({
-  config,
-  redisUrl,
-  prefix,
-  renderer: false,
-  components: false,
-  admit: false,
-  log: () => undefined,
-});
-const server = await startHttpServer(config, {
-  system: stack.system,
-  artifacts: stack.artifacts,
-  registry: stack.registry,
-  apiKeys: apiKeysFromConfig([{ name: 'bench', keyHash: sha256Hex(KEY) }]),
-  hooks: [],
-  limits: {},
-  log: () => undefined,
+// The HTTP tests' server and stack (own key prefix and data directory, removed on close), with a key.
+const server = await startHarness({
+  name: 'bench',
+  deps: { apiKeys: apiKeysFromConfig([{ name: 'bench', keyHash: sha256Hex(KEY) }]), log: () => undefined },
 });
 // The load generator runs in its own thread, so its work does not share the server's event loop.
 // Plain JavaScript (no loader needed in the thread): one keep-alive agent, `clients` loops, each
@@ -132,7 +103,4 @@ try {
   );
 } finally {
   await server.close();
-  await stack.close();
-  await deleteKeys(prefix, redisUrl);
-  await rm(dataDir, { recursive: true, force: true });
 }
