@@ -16,7 +16,13 @@ export const JOB_STATUSES = [
   'cancelled',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
+/** The statuses a job ends in; the one list of them (the Lua transitions get it when loaded). */
+export const FINAL_STATUSES = ['done', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+export function isFinalStatus(status: string): status is FinalStatus {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
 
 export interface ComponentDef {
   /** Unique in its flow, e.g. `fetch-media`. */

@@ -4,7 +4,8 @@
 import { type FieldProblem, ValidationError } from '../errors.ts';
 import { JOB_KINDS } from '../job/job.ts';
 import { didYouMean } from '../text/closest.ts';
-import { type ComponentDef, FINAL_STATUSES, type FlowDef } from './flow-types.ts';
+import { type ComponentDef, type FlowDef, isFinalStatus } from './flow-types.ts';
+import { NOTIFY } from './notify.ts';
 
 /** Two bits per component in a 64-bit word. */
 export const MAX_COMPONENTS = 32;
@@ -49,6 +50,12 @@ export function flowProblems(flow: FlowDef): FieldProblem[] {
       });
     } else {
       byName.set(c.name, p);
+    }
+    if (c.name === NOTIFY) {
+      problems.push({
+        field: `${field}.name`,
+        problem: 'is the name of the component that tells the origin a job failed: choose another name',
+      });
     }
     if (!COMPONENT_NAME.test(c.name)) {
       problems.push({
@@ -147,7 +154,7 @@ function statusProblems(flow: FlowDef, prefix: string): FieldProblem[] {
         problem: `must be ${prev.nextStatus}, the nextStatus of the module before (${prev.name})`,
       });
     }
-    if (FINAL_STATUSES.includes(m.nextStatus)) {
+    if (isFinalStatus(m.nextStatus)) {
       problems.push({
         field: `${field}.nextStatus`,
         value: m.nextStatus,

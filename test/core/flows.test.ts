@@ -3,14 +3,18 @@ import { ValidationError } from '../../core/errors.ts';
 import {
   type ComponentDef,
   componentByName,
+  FINAL_STATUSES,
   FLOWS,
   type FlowDef,
   flowFor,
   flowProblems,
+  isFinalStatus,
   isModuleComplete,
+  JOB_STATUSES,
   type ModuleDef,
   moduleIndexOf,
   moduleIndexRunningAt,
+  NOTIFY,
   runnableComponents,
   validateFlow,
   validateFlows,
@@ -166,6 +170,26 @@ describe('flow validation', () => {
         problem: 'is also the slot of moderate: slots must be unique in a flow',
       },
     ]);
+  });
+
+  it('refuses a component named like the notify component, which runs outside every flow', () => {
+    const base = sample();
+    const flow = editModule(base, 'render', {
+      components: [...base.modules[1].components, c(NOTIFY, 4, ['render'])],
+    });
+    expect(errorOf(() => validateFlow(flow)).problems).toEqual([
+      {
+        field: 'flows.inpaint.notify.name',
+        problem: 'is the name of the component that tells the origin a job failed: choose another name',
+      },
+    ]);
+  });
+
+  it('lists the final statuses once, as statuses a job can have', () => {
+    expect([...FINAL_STATUSES]).toEqual(['done', 'failed', 'cancelled']);
+    for (const status of FINAL_STATUSES) expect(JOB_STATUSES).toContain(status);
+    expect(isFinalStatus('cancelled')).toBe(true);
+    expect(isFinalStatus('rendering')).toBe(false);
   });
 
   it('refuses a slot outside 0..31', () => {
