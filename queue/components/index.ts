@@ -1,6 +1,7 @@
 // The component handlers by name, as flows refer to them.
+
+import { NOTIFY } from '../../core/flows/notify.ts';
 import type { ComponentHandler } from '../orchestrator/component-worker.ts';
-import { NOTIFY } from '../orchestrator/orchestrator.ts';
 import { archiveComponent } from './archive.ts';
 import { callbackComponent } from './callback.ts';
 import { encodeImageComponent } from './encode-image.ts';

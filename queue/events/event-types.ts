@@ -1,5 +1,5 @@
 // What a job tells its watchers: every surface renders these (progress bars, SSE, edits).
-import type { JobStatus } from '../../core/flows/flow-types.ts';
+import { isFinalStatus, type JobStatus } from '../../core/flows/flow-types.ts';
 
 export type JobEvent =
   | { type: 'status'; status: JobStatus; finished?: string }
@@ -28,5 +28,5 @@ export interface StoredEvent {
 }
 
 export function isFinalEvent(event: JobEvent): boolean {
-  return event.type === 'done' || event.type === 'failed' || event.type === 'cancelled';
+  return isFinalStatus(event.type);
 }

@@ -5,11 +5,12 @@ import { type Job as BullJob, DelayedError, WaitingError, Worker } from 'bullmq'
 import type { Redis } from 'ioredis';
 import { JobRefusedError, ValidationError } from '../../core/errors.ts';
 import { componentByName } from '../../core/flows/flow-queries.ts';
-import type { ComponentDef, ResourceQueue } from '../../core/flows/flow-types.ts';
+import { type ComponentDef, isFinalStatus, type ResourceQueue } from '../../core/flows/flow-types.ts';
+import { NOTIFY, NOTIFY_COMPONENT } from '../../core/flows/notify.ts';
 import type { Job } from '../../core/job/job.ts';
 import type { JobEvent } from '../events/event-types.ts';
 import type { JobState } from './job-state.ts';
-import { type ComponentMessage, NOTIFY, type Orchestrator } from './orchestrator.ts';
+import type { ComponentMessage, Orchestrator } from './orchestrator.ts';
 import { recordRenderTime } from './queue-position.ts';
 
 export interface ComponentContext {
@@ -162,7 +163,7 @@ export class ComponentWorkers {
       await this.notify(bullJob, state);
       return;
     }
-    if (state.status === 'done' || state.status === 'failed' || state.status === 'cancelled') return;
+    if (isFinalStatus(state.status)) return;
     // Its result is recorded already (a duplicate delivery of the queue job): nothing to redo.
     const slot = state.components.find((c) => c.name === component)?.state;
     if (slot === 'succeeded' || slot === 'failed') return;
@@ -265,14 +266,7 @@ export class ComponentWorkers {
       await this.options.orchestrator.redis.zrem(this.options.orchestrator.keys.notifyPending, state.id);
       return;
     }
-    const def: ComponentDef = {
-      name: NOTIFY,
-      slot: -1,
-      deps: [],
-      queue: 'io',
-      timeoutMs: 60_000,
-      retries: 3,
-    };
+    const def = NOTIFY_COMPONENT;
     const dedupeKey = this.options.orchestrator.keys.dedupe(state.id, NOTIFY);
     const redis = this.options.orchestrator.redis;
     await handler({

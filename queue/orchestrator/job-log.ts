@@ -1,5 +1,6 @@
 // The one log line per job transition: accepted, started, and how it ended with its duration, so an
 // operator can follow a job through the processes' output by its id.
+import type { FinalStatus } from '../../core/flows/flow-types.ts';
 
 function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
@@ -16,7 +17,7 @@ export function startedLine(jobId: string, what: string): string {
 
 export function endedLine(
   jobId: string,
-  status: 'done' | 'failed' | 'cancelled',
+  status: FinalStatus,
   durationMs: number,
   reason?: { code?: string; message?: string },
 ): string {

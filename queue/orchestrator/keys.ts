@@ -47,3 +47,13 @@ export function makeKeys(prefix = 'img'): Keys {
     idempotency: (owner, key) => `${prefix}:idem:${owner}:${key}`,
   };
 }
+
+/** BullMQ refuses ids with ':'; one id per job and component, so an add is never repeated. */
+export function bullJobId(jobId: string, component: string): string {
+  return `${jobId}.${component}`;
+}
+
+/** The job id inside a BullMQ job id made by bullJobId. */
+export function jobIdOfBullJob(bullId: string): string {
+  return bullId.slice(0, bullId.lastIndexOf('.'));
+}

@@ -4,8 +4,16 @@
 -- announced exactly once, even when the process that ran the script dies right after it.
 -- Slots are 2 bits in the "called" and "returned" strings, addressed with BITFIELD u2 #slot, so two
 -- components finishing together never overwrite each other's bits.
-
-local FINAL = { done = true, failed = true, cancelled = true }
+--
+-- Nothing here reads KEYS or ARGV: each script builds these from its own and passes them in.
+--   job        { id, key, called, returned, active, owner }: the job's id, its hash, its called and
+--              returned bit strings, the zset of unfinished jobs and the owner's set of them.
+--   notify_key the zset of failed or cancelled jobs whose origin has not been told yet.
+--   events     { key, channel, max, ttl_s }: the job's event stream (entries { e = event JSON,
+--              at = ms }, read by queue/events/job-events.ts), the channel that carries the job id
+--              as "has news", the stream's approximate length cap and its ttl in seconds.
+-- FINAL (status -> true for done, failed, cancelled) is prepended by scripts.ts from core's
+-- FINAL_STATUSES, so the list exists once.
 
 local function get_bits(key, slot)
   return redis.call('BITFIELD', key, 'GET', 'u2', '#' .. slot)[1]
@@ -15,16 +23,8 @@ local function set_bits(key, slot, value)
   redis.call('BITFIELD', key, 'SET', 'u2', '#' .. slot, value)
 end
 
--- Failed and cancelled jobs owe their origin a notice; each script sets this key from its KEYS.
-local notify_key = nil
-
--- Where events go (queue/events/job-events.ts reads them): each script sets these from its KEYS and
--- ARGV. The stream holds { e = event JSON, at = ms }; the channel carries the job id as "has news".
-local events = { key = nil, channel = nil, max = 1000, ttl_s = 604800 }
-
 -- Appends one event (already JSON) to the job's stream and wakes the watchers.
-local function announce(job_id, event_json, now)
-  if not events.key then return end
+local function announce(events, job_id, event_json, now)
   redis.call('XADD', events.key, 'MAXLEN', '~', events.max, '*', 'e', event_json, 'at', now)
   redis.call('EXPIRE', events.key, events.ttl_s)
   redis.call('PUBLISH', events.channel, job_id)
@@ -59,46 +59,47 @@ local function status_event(status, finished)
   return cjson.encode({ type = 'status', status = status })
 end
 
--- A job that reached a final status leaves the active sets, is announced, and expires later.
-local function finish(job_key, called_key, returned_key, active_key, owner_key, job_id, status, now, ttl, message)
-  redis.call('HSET', job_key, 'status', status, 'updated', now, 'finished', now)
-  if status ~= 'done' and notify_key then redis.call('ZADD', notify_key, now, job_id) end
-  redis.call('ZREM', active_key, job_id)
-  redis.call('SREM', owner_key, job_id)
-  redis.call('PEXPIRE', job_key, ttl)
-  redis.call('PEXPIRE', called_key, ttl)
-  redis.call('PEXPIRE', returned_key, ttl)
-  announce(job_id, final_event(job_key, status, message), now)
+-- A job that reached a final status leaves the active sets, is announced, and expires later. A failed
+-- or cancelled job is added to notify_key: its origin is owed a notice.
+local function finish(job, notify_key, events, status, now, ttl, message)
+  redis.call('HSET', job.key, 'status', status, 'updated', now, 'finished', now)
+  if status ~= 'done' then redis.call('ZADD', notify_key, now, job.id) end
+  redis.call('ZREM', job.active, job.id)
+  redis.call('SREM', job.owner, job.id)
+  redis.call('PEXPIRE', job.key, ttl)
+  redis.call('PEXPIRE', job.called, ttl)
+  redis.call('PEXPIRE', job.returned, ttl)
+  announce(events, job.id, final_event(job.key, status, message), now)
 end
 
 -- Returns the names of the components it marked called (to be enqueued by the caller).
-local function advance(job_key, called_key, returned_key, active_key, owner_key, job_id, now, ttl)
-  local status = redis.call('HGET', job_key, 'status')
+local function advance(job, notify_key, events, now, ttl)
+  local status = redis.call('HGET', job.key, 'status')
   if (not status) or FINAL[status] then return {} end
-  local flow = cjson.decode(redis.call('HGET', job_key, 'flow'))
-  local m = tonumber(redis.call('HGET', job_key, 'module'))
+  local flow = cjson.decode(redis.call('HGET', job.key, 'flow'))
+  local m = tonumber(redis.call('HGET', job.key, 'module'))
   local started = {}
   while true do
     local module = flow.modules[m + 1]
     local all_ok = true
     for _, c in ipairs(module.components) do
-      local r = get_bits(returned_key, c.slot)
+      local r = get_bits(job.returned, c.slot)
       if r == 2 then
-        finish(job_key, called_key, returned_key, active_key, owner_key, job_id, 'failed', now, ttl)
+        finish(job, notify_key, events, 'failed', now, ttl)
         return started
       end
       if r ~= 1 then
         all_ok = false
-        if get_bits(called_key, c.slot) == 0 then
+        if get_bits(job.called, c.slot) == 0 then
           local ready = true
           for _, d in ipairs(c.deps) do
-            if get_bits(returned_key, d) ~= 1 then
+            if get_bits(job.returned, d) ~= 1 then
               ready = false
               break
             end
           end
           if ready then
-            set_bits(called_key, c.slot, 1)
+            set_bits(job.called, c.slot, 1)
             table.insert(started, c.name)
           end
         end
@@ -106,11 +107,11 @@ local function advance(job_key, called_key, returned_key, active_key, owner_key,
     end
     if not all_ok then break end
     if m + 1 >= #flow.modules then
-      finish(job_key, called_key, returned_key, active_key, owner_key, job_id, 'done', now, ttl)
+      finish(job, notify_key, events, 'done', now, ttl)
       break
     end
     m = m + 1
-    redis.call('HSET', job_key, 'module', m, 'status', flow.modules[m + 1].nextStatus, 'updated', now)
+    redis.call('HSET', job.key, 'module', m, 'status', flow.modules[m + 1].nextStatus, 'updated', now)
   end
   return started
 end
