@@ -22,7 +22,6 @@ import { encodePng } from '../image/png-text.ts';
 import { rgbToTensor, tensorToRgb } from '../image/rgb-tensor.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { TorchGenerator } from '../rng/torch-generator.ts';
-import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import { schedulerForSampler } from '../schedulers/registry.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
 import type { AnimateRequest, AnimateResult } from './animate-request.ts';
@@ -30,7 +29,7 @@ import type { RenderHooks } from './render-request.ts';
 import { RenderCancelledError } from './render-request.ts';
 import { denoise } from './stages/denoise.ts';
 import type { EncodedPrompt } from './stages/encode-prompt.ts';
-import { effectiveStrength, MAX_INPUT_PIXELS, requireEncoder } from './stages/init-image.ts';
+import { MAX_INPUT_PIXELS, requireEncoder, strengthTimesteps } from './stages/init-image.ts';
 import { startTimings } from './stages/prepare-run.ts';
 import { videoDiffusion } from './video-diffusion.ts';
 
@@ -145,8 +144,7 @@ export async function animate(
       }
       const init = await encoder.encode(rgbToTensor(moved, width, height), [1, 3, height, width]);
       const s = schedulerForSampler(request.sampler, model.schedulerConfig);
-      const strength = effectiveStrength(request.steps, wanted);
-      const timesteps = img2imgTimesteps(s, request.steps, strength);
+      const { timesteps } = strengthTimesteps([s], request.steps, wanted);
       const g = new TorchGenerator((request.seed + f) % (MAX_SEED + 1));
       const noisy = s.addNoise(init, g.randn([...latentDims]), timesteps[0]);
       const [out] = await denoiseFrom(noisy, timesteps, prompts.at(f), g, s, f);

@@ -1,12 +1,11 @@
 // img2img: the input picture's latents noised to the strength's starting step, then denoised
 // (diffusers' StableDiffusionImg2ImgPipeline.__call__, step by step).
 import type { LoadedModel } from '../model/loaded-model.ts';
-import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
 import { decodePictures, renderResult } from './stages/decode-pictures.ts';
 import { denoise } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
-import { effectiveStrength, loadInitImage } from './stages/init-image.ts';
+import { loadInitImage, strengthTimesteps } from './stages/init-image.ts';
 import { prepareRun } from './stages/prepare-run.ts';
 
 export async function img2img(
@@ -14,6 +13,7 @@ export async function img2img(
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
+  const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
 
@@ -21,17 +21,10 @@ export async function img2img(
   const init = await loadInitImage(model, request);
 
   // 2. Encode the prompt: [negative, positive] hidden states when guiding.
-  const text = await encodePrompt(
-    model,
-    request.prompt,
-    request.negativePrompt,
-    request.count,
-    run.withGuidance,
-  );
+  const text = await encodePrompt(model, prompt, negativePrompt, count, run.withGuidance);
 
   // 3. Prepare timesteps: the strength skips the first ones (at least one step is left).
-  const strength = effectiveStrength(request.steps, request.strength);
-  const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
+  const { strength, timesteps } = strengthTimesteps(run.schedulers, steps, request.strength);
 
   // 4. Prepare latents: diffusers' prepare_latents, per picture's generator: the posterior sample
   //    first, then the noise that takes it to the first timestep.

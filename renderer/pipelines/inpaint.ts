@@ -8,13 +8,12 @@ import { maskToLatent, prepareMask } from '../image/mask.ts';
 import { shownSize } from '../image/open-picture.ts';
 import { pasteUnmasked } from '../image/paste-unmasked.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
-import { img2imgTimesteps } from '../schedulers/img2img.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
 import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
 import { decodePictures, renderResult } from './stages/decode-pictures.ts';
 import { denoise } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
-import { effectiveStrength, loadInitImage } from './stages/init-image.ts';
+import { loadInitImage, strengthTimesteps } from './stages/init-image.ts';
 import { prepareRun } from './stages/prepare-run.ts';
 
 export async function inpaint(
@@ -22,51 +21,28 @@ export async function inpaint(
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
+  const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
 
   // 1. Read the picture (and its VAE posterior) and the mask, both at the job's size.
   const init = await loadInitImage(model, request);
-  if (!request.mask) {
-    throw new ValidationError([
-      { field: 'mask', problem: 'is required for inpaint: attach a mask (white = repaint)' },
-    ]);
-  }
-  const mask = await prepareMask(request.mask, {
-    width: request.width,
-    height: request.height,
-    blur: request.maskOptions?.blur ?? 0,
-    invert: request.maskOptions?.invert ?? false,
-    threshold: request.maskOptions?.threshold ?? 0.5,
-  });
-  const warnings = await maskSizeWarnings(request.image as Buffer, request.mask);
-  const latentMask = maskToLatent(mask.hard, request.width, request.height);
+  const { mask, latentMask, warnings } = await loadMask(request);
 
   // 2. Encode the prompt: [negative, positive] hidden states when guiding.
-  const text = await encodePrompt(
-    model,
-    request.prompt,
-    request.negativePrompt,
-    request.count,
-    run.withGuidance,
-  );
+  const text = await encodePrompt(model, prompt, negativePrompt, count, run.withGuidance);
 
   // 3. Prepare timesteps: the strength skips the first ones (at least one step is left).
-  const strength = effectiveStrength(request.steps, request.strength);
-  const timesteps = run.schedulers.map((s) => img2imgTimesteps(s, request.steps, strength))[0];
+  const { strength, timesteps } = strengthTimesteps(run.schedulers, steps, request.strength);
 
   // 4. Prepare latents. Only a 9-channel UNet looks at the masked picture, but diffusers samples its
   //    posterior either way. Per picture's generator, in diffusers' order: prepare_latents draws the
   //    input's posterior sample (a blend needs it, and so does a start below full strength) and the
   //    noise; prepare_mask_latents then draws the masked picture's sample.
   const { h, w } = run.latentSize;
+  const pictureDims = [1, 3, request.height, request.width] as const;
   const maskedPosterior = model.isInpaint
-    ? await init.encoder.posterior(maskedPicture(init.tensor, mask.hard), [
-        1,
-        3,
-        request.height,
-        request.width,
-      ])
+    ? await init.encoder.posterior(maskedPicture(init.tensor, mask.hard), pictureDims)
     : undefined;
   const draws = run.generators.map((g, i) => {
     const s = run.schedulers[i];
@@ -108,6 +84,24 @@ export async function inpaint(
     },
   });
   return renderResult(run, 'inpaint', images, [...warnings, ...text.warnings]);
+}
+
+/** The mask at the job's size (hard for the model, soft for the paste-back) and at latent size. */
+async function loadMask(request: RenderRequest) {
+  if (!request.mask) {
+    throw new ValidationError([
+      { field: 'mask', problem: 'is required for inpaint: attach a mask (white = repaint)' },
+    ]);
+  }
+  const mask = await prepareMask(request.mask, {
+    width: request.width,
+    height: request.height,
+    blur: request.maskOptions?.blur ?? 0,
+    invert: request.maskOptions?.invert ?? false,
+    threshold: request.maskOptions?.threshold ?? 0.5,
+  });
+  const warnings = await maskSizeWarnings(request.image as Buffer, request.mask);
+  return { mask, latentMask: maskToLatent(mask.hard, request.width, request.height), warnings };
 }
 
 /** The 9-channel UNet's extra input: the latent-size mask (1 channel), then the masked picture's latents. */

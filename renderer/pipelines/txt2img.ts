@@ -12,20 +12,15 @@ export async function txt2img(
   request: RenderRequest,
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
+  const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
 
   // 1. Encode the prompt: [negative, positive] hidden states when guiding.
-  const text = await encodePrompt(
-    model,
-    request.prompt,
-    request.negativePrompt,
-    request.count,
-    run.withGuidance,
-  );
+  const text = await encodePrompt(model, prompt, negativePrompt, count, run.withGuidance);
 
   // 2. Prepare timesteps: the full schedule.
-  for (const s of run.schedulers) s.setTimesteps(request.steps);
+  for (const s of run.schedulers) s.setTimesteps(steps);
   const timesteps = run.schedulers[0].timesteps;
 
   // 3. Prepare latents: each picture's noise from its own generator, at the scheduler's starting sigma.

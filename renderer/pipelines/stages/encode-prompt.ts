@@ -1,6 +1,7 @@
-// Stage 1: prompt and negative prompt to text-encoder hidden states, batched [uncond..., cond...]
-// for classifier-free guidance. Prompts over one window are encoded as 75-token chunks, each framed
-// by start/end tokens, and the chunk embeddings concatenated along the token axis.
+// Encoding the prompt, for every pipeline: prompt and negative prompt to text-encoder hidden states,
+// batched [uncond..., cond...] for classifier-free guidance. Prompts over one window are encoded as
+// 75-token chunks, each framed by start/end tokens, and the chunk embeddings concatenated along the
+// token axis.
 import type { LoadedModel } from '../../model/loaded-model.ts';
 
 /** At most this many 75-token chunks; beyond it the prompt is cut, with a warning. */

@@ -1,8 +1,11 @@
-// Stage 2 for img2img and inpaint: the input picture at the job's size, and its scaled latents.
+// For the pipelines that start from a picture (img2img, inpaint, animate): the picture at the job's
+// size with its VAE posterior, and where the schedule starts for a strength.
 import { ValidationError } from '../../../core/errors.ts';
 import { decodeImage } from '../../image/decode-image.ts';
 import type { LoadedModel } from '../../model/loaded-model.ts';
 import type { Posterior, VaeEncoder } from '../../model/vae.ts';
+import { img2imgTimesteps } from '../../schedulers/img2img.ts';
+import type { Scheduler } from '../../schedulers/scheduler.ts';
 import type { RenderRequest } from '../render-request.ts';
 
 export interface InitImage {
@@ -41,7 +44,16 @@ export async function loadInitImage(model: LoadedModel, request: RenderRequest):
   return { tensor, rgb, posterior, encoder };
 }
 
-/** Steps an img2img run takes for a strength; at least one, so a tiny strength still renders. */
-export function effectiveStrength(steps: number, strength: number): number {
-  return Math.max(strength, 1 / steps);
+/**
+ * The timesteps a run from a picture visits, set on every picture's scheduler: the strength skips
+ * the first ones, and at least one step is left, so a tiny strength still renders.
+ */
+export function strengthTimesteps(
+  schedulers: Scheduler[],
+  steps: number,
+  requested: number,
+): { strength: number; timesteps: Float32Array } {
+  const strength = Math.max(requested, 1 / steps);
+  const timesteps = schedulers.map((s) => img2imgTimesteps(s, steps, strength))[0];
+  return { strength, timesteps };
 }
