@@ -2,8 +2,8 @@
 // text_encoder/, unet/, vae_encoder/, vae_decoder/. Deterministic: the same bytes every build.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { alphasCumprod, betasFromConfig } from '../../renderer/schedulers/beta-schedule.ts';
-import { ConfigReader } from '../../renderer/schedulers/config-reader.ts';
+import { betasFromConfig, ConfigReader } from '../../renderer/schedulers/config-reader.ts';
+import { alphasCumprod } from '../../renderer/schedulers/noise-schedule.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
 import { BACKGROUND_SIZE, backgroundLatents, colourLatents, DARK_RGB } from './palette.ts';
 import { INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';

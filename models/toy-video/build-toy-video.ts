@@ -3,8 +3,8 @@
 // words, so true video diffusion is tested end to end.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { alphasCumprod, betasFromConfig } from '../../renderer/schedulers/beta-schedule.ts';
-import { ConfigReader } from '../../renderer/schedulers/config-reader.ts';
+import { betasFromConfig, ConfigReader } from '../../renderer/schedulers/config-reader.ts';
+import { alphasCumprod } from '../../renderer/schedulers/noise-schedule.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
 import { buildToyModel } from '../toy-model/build-toy-model.ts';
 import { SD15_SCHEDULER_CONFIG } from '../toy-model/sd15-config.ts';

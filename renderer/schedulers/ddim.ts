@@ -1,21 +1,15 @@
 // DDIM (Song et al. 2020): deterministic by default (eta = 0); eta > 0 adds DDPM-like noise per step.
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  alphaSpaceAddNoise,
+  addNoiseAtTimestep,
+  alphaBarAt,
   alphaSpaceOriginal,
+  checkStep,
   clipOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+  drawNoise,
+} from './denoising-step.ts';
+import { checkStepCount, spacedTimesteps } from './noise-schedule.ts';
 import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
-import { alphaBarAt, drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
-import {
-  checkStepCount,
-  spacedTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 export interface DdimOptions {
   /** Weight of the per-step noise: 0 is deterministic DDIM, 1 matches DDPM's variance. */
@@ -28,37 +22,31 @@ export class DDIMScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   timesteps: Float32Array = new Float32Array(0);
 
-  private readonly alphasCumprod: Float32Array;
+  private readonly config: NoiseConfig;
   /** alpha_bar "before" the first training step, used by the final step. */
   private readonly finalAlphaCumprod: number;
-  private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
-  private readonly clipRange: number | undefined;
   private readonly eta: number;
   private steps = 0;
 
   constructor(config: SchedulerConfig, options: DdimOptions = {}) {
-    const r = new ConfigReader(this.className, config);
-    let betas = betasFromConfig(r);
-    if (r.bool('rescale_betas_zero_snr', false)) betas = rescaleZeroTerminalSnr(betas);
-    this.alphasCumprod = alphasCumprod(betas);
-    this.finalAlphaCumprod = r.bool('set_alpha_to_one', true) ? 1 : this.alphasCumprod[0];
-    this.numTrain = this.alphasCumprod.length;
-    this.stepsOffset = r.integer('steps_offset', 0);
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'leading');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.clipRange = r.bool('clip_sample', true) ? r.number('clip_sample_range', 1) : undefined;
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'alpha',
+      zeroSnr: true,
+      spacing: 'leading',
+      clipSample: true,
+      thresholding: true,
+    });
+    const r = this.config.reader;
+    this.finalAlphaCumprod = r.bool('set_alpha_to_one', true) ? 1 : this.config.alphasCumprod[0];
     this.eta = options.eta ?? 0;
     if (!(this.eta >= 0)) throw new Error(`${this.className}: eta must be >= 0, got ${this.eta}`);
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.numTrain);
+    const { numTrain, spacing, stepsOffset } = this.config;
+    checkStepCount(this.className, steps, numTrain);
     this.steps = steps;
-    this.timesteps = spacedTimesteps(this.spacing, this.numTrain, steps, this.stepsOffset, true);
+    this.timesteps = spacedTimesteps(spacing, numTrain, steps, stepsOffset, true);
   }
 
   reset(): void {
@@ -70,13 +58,13 @@ export class DDIMScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
-    const prevT = t - Math.floor(this.numTrain / this.steps);
-    const abar = alphaBarAt(this.className, this.alphasCumprod, t);
-    const abarPrev = prevT >= 0 ? this.alphasCumprod[prevT] : this.finalAlphaCumprod;
-    const { original, noise } = alphaSpaceOriginal(this.prediction, modelOutput, sample, abar);
-    if (this.clipRange !== undefined) clipOriginal(original, this.clipRange);
+    checkStep(this.className, this.timesteps, sample, modelOutput);
+    const { alphasCumprod, numTrain, prediction, clipRange } = this.config;
+    const prevT = t - Math.floor(numTrain / this.steps);
+    const abar = alphaBarAt(this.className, alphasCumprod, t);
+    const abarPrev = prevT >= 0 ? alphasCumprod[prevT] : this.finalAlphaCumprod;
+    const { original, noise } = alphaSpaceOriginal(prediction, modelOutput, sample, abar);
+    if (clipRange !== undefined) clipOriginal(original, clipRange);
 
     // Formula (16) of the paper: the noise std of the step, scaled by eta.
     const variance = ((1 - abarPrev) / (1 - abar)) * (1 - abar / abarPrev);
@@ -92,7 +80,6 @@ export class DDIMScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    return alphaSpaceAddNoise(original, noise, alphaBarAt(this.className, this.alphasCumprod, t));
+    return addNoiseAtTimestep(this.className, this.config.alphasCumprod, original, noise, t);
   }
 }

@@ -1,22 +1,16 @@
 // DDPM ancestral sampling (Ho et al. 2020): the posterior mean of x_{t-1} given the predicted x0, plus
 // fresh noise of the posterior variance at every step but the last.
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  alphaSpaceAddNoise,
+  addNoiseAtTimestep,
+  alphaBarAt,
   alphaSpaceOriginal,
+  checkStep,
   clipOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+  drawNoise,
+} from './denoising-step.ts';
+import { checkStepCount, spacedTimesteps } from './noise-schedule.ts';
 import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
-import { alphaBarAt, drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
-import {
-  checkStepCount,
-  spacedTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 /** The fixed variances; the learned ones need a UNet that also outputs variance channels. */
 const VARIANCE_TYPES = ['fixed_small', 'fixed_small_log', 'fixed_large'] as const;
@@ -28,31 +22,24 @@ export class DDPMScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   timesteps: Float32Array = new Float32Array(0);
 
-  private readonly alphasCumprod: Float32Array;
-  private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
-  private readonly clipRange: number | undefined;
+  private readonly config: NoiseConfig;
   private readonly varianceType: VarianceType;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    let betas = betasFromConfig(r);
-    if (r.bool('rescale_betas_zero_snr', false)) betas = rescaleZeroTerminalSnr(betas);
-    this.alphasCumprod = alphasCumprod(betas);
-    this.numTrain = this.alphasCumprod.length;
-    this.stepsOffset = r.integer('steps_offset', 0);
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'leading');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.clipRange = r.bool('clip_sample', true) ? r.number('clip_sample_range', 1) : undefined;
-    this.varianceType = r.choice('variance_type', VARIANCE_TYPES, 'fixed_small');
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'alpha',
+      zeroSnr: true,
+      spacing: 'leading',
+      clipSample: true,
+      thresholding: true,
+    });
+    this.varianceType = this.config.reader.choice('variance_type', VARIANCE_TYPES, 'fixed_small');
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.numTrain);
-    this.timesteps = spacedTimesteps(this.spacing, this.numTrain, steps, this.stepsOffset, true);
+    const { numTrain, spacing, stepsOffset } = this.config;
+    checkStepCount(this.className, steps, numTrain);
+    this.timesteps = spacedTimesteps(spacing, numTrain, steps, stepsOffset, true);
   }
 
   reset(): void {
@@ -71,15 +58,15 @@ export class DDPMScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
+    const { alphasCumprod, prediction, clipRange } = this.config;
     const prevT = this.previousTimestep(t);
-    const abar = alphaBarAt(this.className, this.alphasCumprod, t);
-    const abarPrev = prevT >= 0 ? alphaBarAt(this.className, this.alphasCumprod, prevT) : 1;
+    const abar = alphaBarAt(this.className, alphasCumprod, t);
+    const abarPrev = prevT >= 0 ? alphaBarAt(this.className, alphasCumprod, prevT) : 1;
     const alphaT = abar / abarPrev;
     const betaT = 1 - alphaT;
-    const { original } = alphaSpaceOriginal(this.prediction, modelOutput, sample, abar);
-    if (this.clipRange !== undefined) clipOriginal(original, this.clipRange);
+    const { original } = alphaSpaceOriginal(prediction, modelOutput, sample, abar);
+    if (clipRange !== undefined) clipOriginal(original, clipRange);
 
     // Posterior mean, eq. 7 of the paper.
     const originalCoeff = (Math.sqrt(abarPrev) * betaT) / (1 - abar);
@@ -99,7 +86,6 @@ export class DDPMScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    return alphaSpaceAddNoise(original, noise, alphaBarAt(this.className, this.alphasCumprod, t));
+    return addNoiseAtTimestep(this.className, this.config.alphasCumprod, original, noise, t);
   }
 }

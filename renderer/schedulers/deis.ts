@@ -1,27 +1,10 @@
 // DEIS multistep (Zhang & Chen 2022, "Fast Sampling of Diffusion Models with Exponential Integrator"):
 // integrates the noise prediction over rho = sigma / alpha with a Lagrange polynomial through the last
 // `solver_order` outputs, the integrals taken in log(rho) ("logrho").
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { alphaSigma } from './lambda-space.ts';
-import { interpIndex, roundHalfEven } from './numpy-ranges.ts';
-import {
-  alphaSpaceAddNoise,
-  alphaSpaceOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
+import { addAlphaNoise, alphaSigma, alphaSpaceOriginal, checkStep, StepIndex } from './denoising-step.ts';
+import { solverSchedule } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { karrasSigmas, sigmaToTimestep, trainingSigmas } from './sigma-schedule.ts';
-import { sigmaIndexForNoising } from './sigma-space.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import {
-  checkStepCount,
-  multistepTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 /** Below this many steps the last steps drop to lower order, which keeps few-step runs stable. */
 const LOWER_ORDER_FINAL_BELOW = 15;
@@ -33,28 +16,23 @@ export class DEISMultistepScheduler implements Scheduler {
   timesteps: Float32Array = new Float32Array(0);
   sigmas: Float32Array = new Float32Array(0);
 
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmas: Float64Array;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
+  private readonly config: NoiseConfig;
   private readonly solverOrder: 1 | 2 | 3;
   private readonly lowerOrderFinal: boolean;
-  private readonly karras: boolean;
-  private readonly index = new StepIndex('second-or-last');
+  private readonly index = new StepIndex(this.className, 'second-or-last');
   /** Noise predictions of past steps, newest last. */
   private outputs: Float64Array[] = [];
   private lowerOrderNums = 0;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const zeroSnr = r.bool('rescale_betas_zero_snr', false);
-    let betas = betasFromConfig(r);
-    if (zeroSnr) betas = rescaleZeroTerminalSnr(betas);
-    const abar = alphasCumprod(betas);
-    if (zeroSnr) abar[abar.length - 1] = 2 ** -24;
-    this.trainSigmas = trainingSigmas(abar);
-    this.logSigmas = Float64Array.from(this.trainSigmas, (s) => Math.fround(Math.log(s)));
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: true,
+      spacing: 'linspace',
+      thresholding: true,
+      sigmaSpacings: 'karras',
+    });
+    const r = this.config.reader;
     const order = r.integer('solver_order', 2, 1);
     if (order > 3) r.fail('solver_order', order, 'supported: 1, 2, 3');
     this.solverOrder = order as 1 | 2 | 3;
@@ -62,37 +40,12 @@ export class DEISMultistepScheduler implements Scheduler {
     r.choice('algorithm_type', ['deis', 'dpmsolver', 'dpmsolver++'], 'deis');
     r.choice('solver_type', ['logrho', 'midpoint', 'heun', 'bh1', 'bh2'], 'logrho');
     this.lowerOrderFinal = r.bool('lower_order_final', true);
-    this.karras = r.bool('use_karras_sigmas', false);
-    r.requireOff('use_exponential_sigmas', 'exponential sigmas are not implemented for this scheduler');
-    r.requireOff('use_beta_sigmas', 'beta-distributed sigmas are not implemented');
-    r.requireOff('use_flow_sigmas', 'flow-matching sigmas are not implemented');
-    r.requireOff('use_dynamic_shifting', 'dynamic shifting is for flow-matching models');
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace');
-    this.stepsOffset = r.integer('steps_offset', 0);
   }
 
   setTimesteps(steps: number): void {
-    const numTrain = this.trainSigmas.length;
-    checkStepCount(this.className, steps, numTrain);
-    let timesteps: ArrayLike<number> = multistepTimesteps(
-      this.spacing,
-      numTrain,
-      numTrain,
-      steps,
-      this.stepsOffset,
-    );
-    let sigmas: number[];
-    if (this.karras) {
-      const karras = karrasSigmas(this.trainSigmas[0], this.trainSigmas[numTrain - 1], steps);
-      timesteps = Float64Array.from(karras, (s) => roundHalfEven(sigmaToTimestep(s, this.logSigmas)));
-      sigmas = [...karras, karras[karras.length - 1]];
-    } else {
-      sigmas = [...Array.from(timesteps, (t) => interpIndex(t, this.trainSigmas)), this.trainSigmas[0]];
-    }
-    this.timesteps = Float32Array.from(timesteps);
-    this.sigmas = Float32Array.from(sigmas);
+    const { timesteps, sigmas, smallest } = solverSchedule(this.config, steps, this.config.numTrain);
+    this.timesteps = timesteps;
+    this.sigmas = Float32Array.from([...sigmas, smallest]);
     this.reset();
   }
 
@@ -111,14 +64,13 @@ export class DEISMultistepScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const n = this.timesteps.length;
     const fewSteps = this.lowerOrderFinal && n < LOWER_ORDER_FINAL_BELOW;
     const sigma = this.sigmas[i];
     this.outputs.push(
-      alphaSpaceOriginal(this.prediction, modelOutput, sample, 1 / (sigma * sigma + 1)).noise,
+      alphaSpaceOriginal(this.config.prediction, modelOutput, sample, 1 / (sigma * sigma + 1)).noise,
     );
     if (this.outputs.length > this.solverOrder) this.outputs.shift();
 
@@ -165,14 +117,8 @@ export class DEISMultistepScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
-    );
-    const sigma = this.sigmas[i];
-    return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
+    const sigma = this.sigmas[this.index.forNoising(this.timesteps, t)];
+    return addAlphaNoise(this.className, original, noise, 1 / (sigma * sigma + 1));
   }
 }
 

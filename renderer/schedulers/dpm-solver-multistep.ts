@@ -2,27 +2,17 @@
 // order 1-3 in log-SNR (lambda) that reuse the previous steps' model outputs. With algorithm dpmsolver++
 // and order 2 this is the "DPM++ 2M" sampler (and "DPM++ 2M Karras" with Karras sigmas); with
 // sde-dpmsolver++ it solves the SDE instead and adds fresh noise every step ("DPM++ 2M SDE", "3M SDE").
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { alphaSigma } from './lambda-space.ts';
-import { interpIndex, roundHalfEven } from './numpy-ranges.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  alphaSpaceAddNoise,
+  addAlphaNoise,
+  alphaSigma,
   alphaSpaceOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+  checkStep,
+  drawNoise,
+  StepIndex,
+} from './denoising-step.ts';
+import { lastTimestepAbove, solverSchedule } from './noise-schedule.ts';
 import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
-import { karrasSigmas, sigmaToTimestep, trainingSigmas } from './sigma-schedule.ts';
-import { sigmaIndexForNoising } from './sigma-space.ts';
-import { drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import {
-  checkStepCount,
-  multistepTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 /** Below this many steps the last steps drop to lower order, which keeps few-step runs stable. */
 const LOWER_ORDER_FINAL_BELOW = 15;
@@ -34,13 +24,8 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   timesteps: Float32Array = new Float32Array(0);
   sigmas: Float32Array = new Float32Array(0);
 
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmas: Float64Array;
+  private readonly config: NoiseConfig;
   private readonly lastTimestep: number;
-  private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
   private readonly solverOrder: 1 | 2 | 3;
   /** dpmsolver++ and sde-dpmsolver++ solve for the clean sample x0; dpmsolver for the noise. */
   private readonly dataPrediction: boolean;
@@ -50,24 +35,20 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   private readonly lowerOrderFinal: boolean;
   private readonly eulerAtFinal: boolean;
   private readonly finalSigmaZero: boolean;
-  private readonly karras: boolean;
-  private readonly index = new StepIndex('second-or-last');
+  private readonly index = new StepIndex(this.className, 'second-or-last');
   /** Converted model outputs of past steps, newest last. */
   private outputs: Float64Array[] = [];
   private lowerOrderNums = 0;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const zeroSnr = r.bool('rescale_betas_zero_snr', false);
-    let betas = betasFromConfig(r);
-    if (zeroSnr) betas = rescaleZeroTerminalSnr(betas);
-    const abar = alphasCumprod(betas);
-    // Zero terminal SNR would make the last sigma infinite; keep it large but finite.
-    if (zeroSnr) abar[abar.length - 1] = 2 ** -24;
-    this.trainSigmas = trainingSigmas(abar);
-    this.logSigmas = Float64Array.from(this.trainSigmas, (s) => Math.fround(Math.log(s)));
-    this.numTrain = abar.length;
-
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: true,
+      spacing: 'linspace',
+      thresholding: true,
+      sigmaSpacings: 'karras',
+    });
+    const r = this.config.reader;
     const order = r.integer('solver_order', 2, 1);
     if (order > 3) r.fail('solver_order', order, 'supported: 1, 2, 3');
     this.solverOrder = order as 1 | 2 | 3;
@@ -85,54 +66,18 @@ export class DPMSolverMultistepScheduler implements Scheduler {
     if (this.finalSigmaZero && !this.dataPrediction) {
       r.fail('final_sigmas_type', 'zero', 'algorithm_type dpmsolver needs final_sigmas_type sigma_min');
     }
-    this.karras = r.bool('use_karras_sigmas', false);
-    r.requireOff('use_exponential_sigmas', 'exponential sigmas are not implemented for this scheduler');
-    r.requireOff('use_beta_sigmas', 'beta-distributed sigmas are not implemented');
     r.requireOff('use_lu_lambdas', 'Lu lambdas are not implemented');
-    r.requireOff('use_flow_sigmas', 'flow-matching sigmas are not implemented');
-    r.requireOff('use_dynamic_shifting', 'dynamic shifting is for flow-matching models');
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
     r.requireUnset('variance_type', 'learned variances are for pixel-space models');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace');
-    this.stepsOffset = r.integer('steps_offset', 0);
-
-    // lambda_min_clipped cuts off the noisiest training steps (for cosine schedules): count the steps
-    // whose log-SNR lies below it.
+    // lambda_min_clipped cuts off the noisiest training steps (for cosine schedules).
     const lambdaMin = r.number('lambda_min_clipped', Number.NEGATIVE_INFINITY);
-    let clipped = 0;
-    for (const a of abar) {
-      const lambda = Math.fround(
-        Math.log(Math.fround(Math.sqrt(a))) - Math.log(Math.fround(Math.sqrt(1 - a))),
-      );
-      if (lambda < lambdaMin) clipped++;
-    }
-    this.lastTimestep = this.numTrain - clipped;
+    this.lastTimestep = lastTimestepAbove(this.config.alphasCumprod, lambdaMin);
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.numTrain);
     if (this.lastTimestep < 1) throw new Error(`${this.className}: lambda_min_clipped leaves no timesteps`);
-    let timesteps: ArrayLike<number> = multistepTimesteps(
-      this.spacing,
-      this.numTrain,
-      this.lastTimestep,
-      steps,
-      this.stepsOffset,
-    );
-    let sigmas: number[];
-    let last: number;
-    if (this.karras) {
-      const karras = karrasSigmas(this.trainSigmas[0], this.trainSigmas[this.numTrain - 1], steps);
-      timesteps = Float64Array.from(karras, (s) => roundHalfEven(sigmaToTimestep(s, this.logSigmas)));
-      sigmas = Array.from(karras);
-      last = this.finalSigmaZero ? 0 : karras[karras.length - 1];
-    } else {
-      sigmas = Array.from(timesteps, (t) => interpIndex(t, this.trainSigmas));
-      last = this.finalSigmaZero ? 0 : this.trainSigmas[0];
-    }
-    this.timesteps = Float32Array.from(timesteps);
-    this.sigmas = Float32Array.from([...sigmas, last]);
+    const { timesteps, sigmas, smallest } = solverSchedule(this.config, steps, this.lastTimestep);
+    this.timesteps = timesteps;
+    this.sigmas = Float32Array.from([...sigmas, this.finalSigmaZero ? 0 : smallest]);
     this.reset();
   }
 
@@ -151,15 +96,14 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const n = this.timesteps.length;
     const fewSteps = this.lowerOrderFinal && n < LOWER_ORDER_FINAL_BELOW;
     const firstOrderNow = i === n - 1 && (this.eulerAtFinal || fewSteps || this.finalSigmaZero);
     const secondOrderNow = i === n - 2 && fewSteps;
     const converted = alphaSpaceOriginal(
-      this.prediction,
+      this.config.prediction,
       modelOutput,
       sample,
       1 / (this.sigmas[i] * this.sigmas[i] + 1),
@@ -288,14 +232,8 @@ export class DPMSolverMultistepScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
-    );
-    const sigma = this.sigmas[i];
-    return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
+    const sigma = this.sigmas[this.index.forNoising(this.timesteps, t)];
+    return addAlphaNoise(this.className, original, noise, 1 / (sigma * sigma + 1));
   }
 }
 

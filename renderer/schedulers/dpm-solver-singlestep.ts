@@ -1,22 +1,10 @@
 // DPM-Solver++ singlestep (Lu et al. 2022b, "DPM++ 2S"): steps come in groups of `solver_order`; the
 // first of a group is a first-order step from the group's start, and the next one goes from that same
 // start again, with the intermediate model output as a finite-difference correction.
-import { alphasCumprod, betasFromConfig } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { alphaSigma } from './lambda-space.ts';
-import { interpIndex, roundHalfEven } from './numpy-ranges.ts';
-import {
-  alphaSpaceAddNoise,
-  alphaSpaceOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
+import { addAlphaNoise, alphaSigma, alphaSpaceOriginal, checkStep, StepIndex } from './denoising-step.ts';
+import { lastTimestepAbove, solverSchedule } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { karrasSigmas, sigmaToTimestep, trainingSigmas } from './sigma-schedule.ts';
-import { sigmaIndexForNoising } from './sigma-space.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import { checkStepCount, multistepTimesteps } from './timestep-spacing.ts';
 
 export class DPMSolverSinglestepScheduler implements Scheduler {
   readonly className = 'DPMSolverSinglestepScheduler';
@@ -25,18 +13,15 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
   timesteps: Float32Array = new Float32Array(0);
   sigmas: Float32Array = new Float32Array(0);
 
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmas: Float64Array;
+  private readonly config: NoiseConfig;
   private readonly lastTimestep: number;
-  private readonly prediction: PredictionType;
   private readonly solverOrder: 1 | 2;
   /** dpmsolver++ solves for the clean sample x0; dpmsolver for the noise. */
   private readonly dataPrediction: boolean;
   private readonly heun: boolean;
   private readonly lowerOrderFinal: boolean;
   private readonly finalSigmaZero: boolean;
-  private readonly karras: boolean;
-  private readonly index = new StepIndex('second-or-last');
+  private readonly index = new StepIndex(this.className, 'second-or-last');
   private orders: number[] = [];
   /** Converted model outputs of the current group, newest last (undefined before a run's first). */
   private outputs: (Float64Array | undefined)[] = [];
@@ -44,10 +29,14 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
   private groupStart: Float32Array | undefined;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const abar = alphasCumprod(betasFromConfig(r));
-    this.trainSigmas = trainingSigmas(abar);
-    this.logSigmas = Float64Array.from(this.trainSigmas, (s) => Math.fround(Math.log(s)));
+    // Like diffusers, this scheduler always spaces linearly and has no steps_offset.
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: false,
+      thresholding: true,
+      sigmaSpacings: 'karras',
+    });
+    const r = this.config.reader;
     const order = r.integer('solver_order', 2, 1);
     if (order > 2) r.fail('solver_order', order, 'supported: 1, 2');
     this.solverOrder = order as 1 | 2;
@@ -56,42 +45,17 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
     this.heun = r.choice('solver_type', ['midpoint', 'heun'], 'midpoint') === 'heun';
     this.lowerOrderFinal = r.bool('lower_order_final', false);
     this.finalSigmaZero = r.choice('final_sigmas_type', ['zero', 'sigma_min'], 'zero') === 'zero';
-    this.karras = r.bool('use_karras_sigmas', false);
-    r.requireOff('use_exponential_sigmas', 'exponential sigmas are not implemented for this scheduler');
-    r.requireOff('use_beta_sigmas', 'beta-distributed sigmas are not implemented');
-    r.requireOff('use_flow_sigmas', 'flow-matching sigmas are not implemented');
-    r.requireOff('use_dynamic_shifting', 'dynamic shifting is for flow-matching models');
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
     r.requireUnset('variance_type', 'learned variances are for pixel-space models');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    // Like diffusers, this scheduler always spaces linearly and has no steps_offset.
     const lambdaMin = r.number('lambda_min_clipped', Number.NEGATIVE_INFINITY);
-    let clipped = 0;
-    for (const a of abar) {
-      const lambda = Math.fround(
-        Math.log(Math.fround(Math.sqrt(a))) - Math.log(Math.fround(Math.sqrt(1 - a))),
-      );
-      if (lambda < lambdaMin) clipped++;
-    }
-    this.lastTimestep = abar.length - clipped;
+    this.lastTimestep = lastTimestepAbove(this.config.alphasCumprod, lambdaMin);
   }
 
   setTimesteps(steps: number): void {
-    const numTrain = this.trainSigmas.length;
-    checkStepCount(this.className, steps, numTrain);
     if (this.lastTimestep < 1) throw new Error(`${this.className}: lambda_min_clipped leaves no timesteps`);
-    let timesteps: ArrayLike<number> = multistepTimesteps('linspace', numTrain, this.lastTimestep, steps, 0);
-    let sigmas: number[];
-    if (this.karras) {
-      const karras = karrasSigmas(this.trainSigmas[0], this.trainSigmas[numTrain - 1], steps);
-      timesteps = Float64Array.from(karras, (s) => roundHalfEven(sigmaToTimestep(s, this.logSigmas)));
-      sigmas = Array.from(karras);
-    } else {
-      sigmas = Array.from(timesteps, (t) => interpIndex(t, this.trainSigmas));
-    }
-    const last = this.finalSigmaZero ? 0 : this.trainSigmas[0];
-    this.timesteps = Float32Array.from(timesteps);
-    this.sigmas = Float32Array.from([...sigmas, last]);
+    const { timesteps, sigmas } = solverSchedule(this.config, steps, this.lastTimestep);
+    // Unlike the multistep solver, a Karras run that does not end at zero ends at the training minimum.
+    this.timesteps = timesteps;
+    this.sigmas = Float32Array.from([...sigmas, this.finalSigmaZero ? 0 : this.config.trainSigmas[0]]);
     this.orders = orderList(
       steps,
       this.solverOrder,
@@ -117,11 +81,15 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const sigma = this.sigmas[i];
-    const converted = alphaSpaceOriginal(this.prediction, modelOutput, sample, 1 / (sigma * sigma + 1));
+    const converted = alphaSpaceOriginal(
+      this.config.prediction,
+      modelOutput,
+      sample,
+      1 / (sigma * sigma + 1),
+    );
     this.outputs.push(this.dataPrediction ? converted.original : converted.noise);
     this.outputs.shift();
     let order = this.orders[i];
@@ -179,14 +147,8 @@ export class DPMSolverSinglestepScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
-    );
-    const sigma = this.sigmas[i];
-    return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
+    const sigma = this.sigmas[this.index.forNoising(this.timesteps, t)];
+    return addAlphaNoise(this.className, original, noise, 1 / (sigma * sigma + 1));
   }
 }
 

@@ -1,20 +1,16 @@
 // Euler ancestral (k-diffusion's sample_euler_ancestral): an Euler step down to a lower sigma, then fresh
 // noise added back up to the next sigma. Draws noise every step, so results depend on the generator.
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { interpIndex } from './numpy-ranges.ts';
-import { type PredictionType, sigmaSpaceOriginal } from './prediction.ts';
-import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
-import { sigmaInitNoise, trainingSigmas } from './sigma-schedule.ts';
-import { scaleBySigma, sigmaIndexForNoising, sigmaSpaceAddNoise } from './sigma-space.ts';
-import { drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  checkStepCount,
-  spacedTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
+  addSigmaNoise,
+  checkStep,
+  drawNoise,
+  StepIndex,
+  scaleBySigma,
+  sigmaSpaceOriginal,
+} from './denoising-step.ts';
+import { kSchedule, sigmaInitNoise } from './noise-schedule.ts';
+import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
 
 export class EulerAncestralDiscreteScheduler implements Scheduler {
   readonly className = 'EulerAncestralDiscreteScheduler';
@@ -23,35 +19,24 @@ export class EulerAncestralDiscreteScheduler implements Scheduler {
   sigmas: Float32Array = new Float32Array(0);
   initNoiseSigma = 1;
 
-  private readonly trainSigmas: Float32Array;
-  private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
-  private readonly index = new StepIndex();
+  private readonly config: NoiseConfig;
+  private readonly index = new StepIndex(this.className);
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const zeroSnr = r.bool('rescale_betas_zero_snr', false);
-    let betas = betasFromConfig(r);
-    if (zeroSnr) betas = rescaleZeroTerminalSnr(betas);
-    const abar = alphasCumprod(betas);
-    // Zero terminal SNR would make the last sigma infinite; keep it large but finite.
-    if (zeroSnr) abar[abar.length - 1] = 2 ** -24;
-    this.trainSigmas = trainingSigmas(abar);
-    this.numTrain = abar.length;
-    this.stepsOffset = r.integer('steps_offset', 0);
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace');
-    // Predicting x0 directly is not implemented by this scheduler in diffusers either.
-    this.prediction = r.choice('prediction_type', ['epsilon', 'v_prediction'], 'epsilon');
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: true,
+      spacing: 'linspace',
+      // Predicting x0 directly is not implemented by this scheduler in diffusers either.
+      predictions: ['epsilon', 'v_prediction'],
+    });
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.numTrain);
-    this.timesteps = spacedTimesteps(this.spacing, this.numTrain, steps, this.stepsOffset, false);
-    const sigmas = Array.from(this.timesteps, (t) => interpIndex(t, this.trainSigmas));
+    const { timesteps, sigmas } = kSchedule(this.config, steps);
+    this.timesteps = Float32Array.from(timesteps);
     this.sigmas = Float32Array.from([...sigmas, 0]);
-    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.spacing);
+    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.config.spacing);
     this.reset();
   }
 
@@ -64,17 +49,15 @@ export class EulerAncestralDiscreteScheduler implements Scheduler {
   }
 
   scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    requireSchedule(this.className, this.timesteps);
     return scaleBySigma(sample, this.sigmas[this.index.resolve(this.timesteps, t)]);
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const sigma = this.sigmas[i];
     const next = this.sigmas[i + 1];
-    const original = sigmaSpaceOriginal(this.prediction, modelOutput, sample, sigma);
+    const original = sigmaSpaceOriginal(this.config.prediction, modelOutput, sample, sigma);
     // Split the move to `next` into a deterministic part (down to sigmaDown) and fresh noise (sigmaUp).
     const sigmaUp = Math.sqrt((next * next * (sigma * sigma - next * next)) / (sigma * sigma));
     const sigmaDown = Math.sqrt(Math.max(0, next * next - sigmaUp * sigmaUp));
@@ -90,12 +73,11 @@ export class EulerAncestralDiscreteScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
+    return addSigmaNoise(
+      this.className,
+      original,
+      noise,
+      this.sigmas[this.index.forNoising(this.timesteps, t)],
     );
-    return sigmaSpaceAddNoise(original, noise, this.sigmas[i]);
   }
 }

@@ -1,16 +1,17 @@
 // Heun (Karras et al. 2022, algorithm 1 without churn): an Euler step, then a second model call at the
 // point it reached, and the step redone with the mean of both slopes. The schedule lists every inner
 // timestep twice, so each entry of `timesteps` is one model call; the last step is Euler alone.
-import { ConfigReader } from './config-reader.ts';
-import { interleaveInner, type KScheduleOptions, kSchedule } from './k-schedule.ts';
-import { clipOriginal, PREDICTION_TYPES, type PredictionType, sigmaSpaceOriginal } from './prediction.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
+import {
+  addSigmaNoise,
+  checkStep,
+  clipOriginal,
+  StepIndex,
+  scaleBySigma,
+  sigmaSpaceOriginal,
+} from './denoising-step.ts';
+import { interleaveInner, kSchedule, sigmaInitNoise } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { sigmaInitNoise } from './sigma-schedule.ts';
-import { scaleBySigma, sigmaIndexForNoising, sigmaSpaceAddNoise } from './sigma-space.ts';
-import { sigmaSpacingFromConfig, trainSigmasFromConfig } from './sigma-space-config.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import { checkStepCount, TIMESTEP_SPACINGS } from './timestep-spacing.ts';
 
 export class HeunDiscreteScheduler implements Scheduler {
   readonly className = 'HeunDiscreteScheduler';
@@ -19,34 +20,26 @@ export class HeunDiscreteScheduler implements Scheduler {
   sigmas: Float32Array = new Float32Array(0);
   initNoiseSigma = 1;
 
-  private readonly schedule: KScheduleOptions;
-  private readonly prediction: PredictionType;
-  private readonly clipRange: number | undefined;
-  private readonly index = new StepIndex();
+  private readonly config: NoiseConfig;
+  private readonly index = new StepIndex(this.className);
   /** Set between the Euler half of a step and its correction. */
   private pending: { derivative: Float64Array; dt: number; sample: Float32Array } | undefined;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const { trainSigmas, logSigmas } = trainSigmasFromConfig(r, false);
-    this.schedule = {
-      spacing: r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace'),
-      stepsOffset: r.integer('steps_offset', 0),
-      trainSigmas,
-      logSigmas,
-      sigmaSpacing: sigmaSpacingFromConfig(r),
-      roundKarras: false,
-    };
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.clipRange = r.bool('clip_sample', false) ? r.number('clip_sample_range', 1) : undefined;
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: false,
+      spacing: 'linspace',
+      clipSample: false,
+      sigmaSpacings: 'karras-exponential',
+    });
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.schedule.trainSigmas.length);
-    const { timesteps, sigmas } = kSchedule(this.schedule, steps);
+    const { timesteps, sigmas } = kSchedule(this.config, steps);
     this.sigmas = Float32Array.from(interleaveInner([...sigmas, 0]));
     this.timesteps = Float32Array.from([timesteps[0], ...timesteps.slice(1).flatMap((t) => [t, t])]);
-    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.schedule.spacing);
+    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.config.spacing);
     this.reset();
   }
 
@@ -60,20 +53,18 @@ export class HeunDiscreteScheduler implements Scheduler {
   }
 
   scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    requireSchedule(this.className, this.timesteps);
     return scaleBySigma(sample, this.sigmas[this.index.resolve(this.timesteps, t)]);
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const first = this.pending === undefined;
     const sigma = first ? this.sigmas[i] : this.sigmas[i - 1];
     const next = first ? this.sigmas[i + 1] : this.sigmas[i];
     // The model saw the sample at `sigma` on the Euler half and at `next` on the correction.
-    const original = sigmaSpaceOriginal(this.prediction, modelOutput, sample, first ? sigma : next);
-    if (this.clipRange !== undefined) clipOriginal(original, this.clipRange);
+    const original = sigmaSpaceOriginal(this.config.prediction, modelOutput, sample, first ? sigma : next);
+    if (this.config.clipRange !== undefined) clipOriginal(original, this.config.clipRange);
     const out = new Float32Array(sample.length);
     if (this.pending === undefined) {
       const derivative = new Float64Array(sample.length);
@@ -94,12 +85,11 @@ export class HeunDiscreteScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
+    return addSigmaNoise(
+      this.className,
+      original,
+      noise,
+      this.sigmas[this.index.forNoising(this.timesteps, t)],
     );
-    return sigmaSpaceAddNoise(original, noise, this.sigmas[i]);
   }
 }

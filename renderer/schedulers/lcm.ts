@@ -1,18 +1,17 @@
 // Latent Consistency Model sampling (Luo et al. 2023): each step maps the latent straight to a clean
 // estimate through the consistency boundary condition, then re-noises it to the next (much lower)
 // timestep with fresh noise. Needs an LCM-distilled UNet or LoRA.
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  alphaSpaceAddNoise,
+  addNoiseAtTimestep,
+  alphaBarAt,
   alphaSpaceOriginal,
+  checkStep,
   clipOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+  drawNoise,
+  StepIndex,
+} from './denoising-step.ts';
 import type { NoiseSource, Scheduler, SchedulerConfig } from './scheduler.ts';
-import { alphaBarAt, drawNoise, requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
 
 /** sigma_data of the consistency-model parameterisation. */
 const SIGMA_DATA = 0.5;
@@ -23,22 +22,25 @@ export class LCMScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   timesteps: Float32Array = new Float32Array(0);
 
-  private readonly alphasCumprod: Float32Array;
+  private readonly config: NoiseConfig;
   private readonly finalAlphaCumprod: number;
   private readonly numTrain: number;
   private readonly originalSteps: number;
   private readonly timestepScaling: number;
-  private readonly prediction: PredictionType;
-  private readonly clipRange: number | undefined;
-  private readonly index = new StepIndex();
+  private readonly index = new StepIndex(this.className);
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    let betas = betasFromConfig(r, { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' });
-    if (r.bool('rescale_betas_zero_snr', false)) betas = rescaleZeroTerminalSnr(betas);
-    this.alphasCumprod = alphasCumprod(betas);
-    this.finalAlphaCumprod = r.bool('set_alpha_to_one', true) ? 1 : this.alphasCumprod[0];
-    this.numTrain = this.alphasCumprod.length;
+    // timestep_spacing and steps_offset exist in LCM configs but, as in diffusers, do not shape its schedule.
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'alpha',
+      zeroSnr: true,
+      clipSample: false,
+      thresholding: true,
+      betas: { beta_start: 0.00085, beta_end: 0.012, beta_schedule: 'scaled_linear' },
+    });
+    const r = this.config.reader;
+    this.finalAlphaCumprod = r.bool('set_alpha_to_one', true) ? 1 : this.config.alphasCumprod[0];
+    this.numTrain = this.config.numTrain;
     this.originalSteps = r.integer('original_inference_steps', 50, 1);
     if (this.originalSteps > this.numTrain) {
       r.fail(
@@ -48,10 +50,6 @@ export class LCMScheduler implements Scheduler {
       );
     }
     this.timestepScaling = r.number('timestep_scaling', 10);
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.clipRange = r.bool('clip_sample', false) ? r.number('clip_sample_range', 1) : undefined;
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
-    // timestep_spacing and steps_offset exist in LCM configs but, as in diffusers, do not shape its schedule.
   }
 
   setTimesteps(steps: number): void {
@@ -82,21 +80,20 @@ export class LCMScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, rng?: NoiseSource): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const isLast = i === this.timesteps.length - 1;
     const prevT = isLast ? t : this.timesteps[i + 1];
-    const abar = alphaBarAt(this.className, this.alphasCumprod, t);
+    const abar = alphaBarAt(this.className, this.config.alphasCumprod, t);
     const abarPrev =
-      prevT >= 0 ? alphaBarAt(this.className, this.alphasCumprod, prevT) : this.finalAlphaCumprod;
+      prevT >= 0 ? alphaBarAt(this.className, this.config.alphasCumprod, prevT) : this.finalAlphaCumprod;
 
     // Boundary condition: the model output dominates at high t, the input itself near t = 0.
     const scaled = t * this.timestepScaling;
     const cSkip = SIGMA_DATA ** 2 / (scaled * scaled + SIGMA_DATA ** 2);
     const cOut = scaled / Math.sqrt(scaled * scaled + SIGMA_DATA ** 2);
-    const { original } = alphaSpaceOriginal(this.prediction, modelOutput, sample, abar);
-    if (this.clipRange !== undefined) clipOriginal(original, this.clipRange);
+    const { original } = alphaSpaceOriginal(this.config.prediction, modelOutput, sample, abar);
+    if (this.config.clipRange !== undefined) clipOriginal(original, this.config.clipRange);
 
     const out = new Float32Array(sample.length);
     if (isLast) {
@@ -114,7 +111,6 @@ export class LCMScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    return alphaSpaceAddNoise(original, noise, alphaBarAt(this.className, this.alphasCumprod, t));
+    return addNoiseAtTimestep(this.className, this.config.alphasCumprod, original, noise, t);
   }
 }

@@ -1,27 +1,9 @@
 // LMS (k-diffusion's sample_lms): a linear multistep method over sigma that combines the ODE derivatives
 // of up to the last four steps.
-import { alphasCumprod, betasFromConfig } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { lmsCoefficient } from './lms-coefficients.ts';
-import { interpIndex } from './numpy-ranges.ts';
-import { PREDICTION_TYPES, type PredictionType, sigmaSpaceOriginal } from './prediction.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
+import { addSigmaNoise, checkStep, StepIndex, scaleBySigma, sigmaSpaceOriginal } from './denoising-step.ts';
+import { kSchedule, sigmaInitNoise } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import {
-  exponentialSigmas,
-  karrasSigmas,
-  sigmaInitNoise,
-  sigmaToTimestep,
-  trainingSigmas,
-} from './sigma-schedule.ts';
-import { scaleBySigma, sigmaIndexForNoising, sigmaSpaceAddNoise } from './sigma-space.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import {
-  checkStepCount,
-  spacedTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 /** How many past derivatives the method combines (diffusers' default, used by its pipelines). */
 const LMS_ORDER = 4;
@@ -33,55 +15,25 @@ export class LMSDiscreteScheduler implements Scheduler {
   sigmas: Float32Array = new Float32Array(0);
   initNoiseSigma = 1;
 
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmas: Float64Array;
-  private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
-  private readonly sigmaSpacing: 'interpolated' | 'karras' | 'exponential';
-  private readonly index = new StepIndex();
+  private readonly config: NoiseConfig;
+  private readonly index = new StepIndex(this.className);
   /** ODE derivatives of past steps, newest last. */
   private derivatives: Float64Array[] = [];
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const abar = alphasCumprod(betasFromConfig(r));
-    this.trainSigmas = trainingSigmas(abar);
-    this.logSigmas = Float64Array.from(this.trainSigmas, (s) => Math.fround(Math.log(s)));
-    this.numTrain = abar.length;
-    this.stepsOffset = r.integer('steps_offset', 0);
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    const karras = r.bool('use_karras_sigmas', false);
-    const exponential = r.bool('use_exponential_sigmas', false);
-    r.requireOff('use_beta_sigmas', 'beta-distributed sigmas are not implemented');
-    if (karras && exponential) {
-      throw new Error(`${this.className}: use_karras_sigmas and use_exponential_sigmas cannot both be true`);
-    }
-    this.sigmaSpacing = karras ? 'karras' : exponential ? 'exponential' : 'interpolated';
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: false,
+      spacing: 'linspace',
+      sigmaSpacings: 'karras-exponential',
+    });
   }
 
   setTimesteps(steps: number): void {
-    checkStepCount(this.className, steps, this.numTrain);
-    let timesteps: ArrayLike<number> = spacedTimesteps(
-      this.spacing,
-      this.numTrain,
-      steps,
-      this.stepsOffset,
-      false,
-    );
-    let sigmas: ArrayLike<number> = Float64Array.from(timesteps, (t) => interpIndex(t, this.trainSigmas));
-    if (this.sigmaSpacing !== 'interpolated') {
-      const min = sigmas[sigmas.length - 1];
-      const max = sigmas[0];
-      sigmas =
-        this.sigmaSpacing === 'karras' ? karrasSigmas(min, max, steps) : exponentialSigmas(min, max, steps);
-      timesteps = Float64Array.from(sigmas, (s) => sigmaToTimestep(s, this.logSigmas));
-    }
-    this.sigmas = Float32Array.from([...Array.from(sigmas), 0]);
+    const { timesteps, sigmas } = kSchedule(this.config, steps);
+    this.sigmas = Float32Array.from([...sigmas, 0]);
     this.timesteps = Float32Array.from(timesteps);
-    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.spacing);
+    this.initNoiseSigma = sigmaInitNoise(this.sigmas, this.config.spacing);
     this.reset();
   }
 
@@ -95,16 +47,14 @@ export class LMSDiscreteScheduler implements Scheduler {
   }
 
   scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    requireSchedule(this.className, this.timesteps);
     return scaleBySigma(sample, this.sigmas[this.index.resolve(this.timesteps, t)]);
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const sigma = this.sigmas[i];
-    const original = sigmaSpaceOriginal(this.prediction, modelOutput, sample, sigma);
+    const original = sigmaSpaceOriginal(this.config.prediction, modelOutput, sample, sigma);
     const derivative = new Float64Array(sample.length);
     for (let k = 0; k < derivative.length; k++) derivative[k] = (sample[k] - original[k]) / sigma;
     this.derivatives.push(derivative);
@@ -125,12 +75,56 @@ export class LMSDiscreteScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
+    return addSigmaNoise(
+      this.className,
+      original,
+      noise,
+      this.sigmas[this.index.forNoising(this.timesteps, t)],
     );
-    return sigmaSpaceAddNoise(original, noise, this.sigmas[i]);
   }
+}
+
+// Coefficients of the linear multistep method over a sigma schedule: the integral, from sigma_i to
+// sigma_{i+1}, of the Lagrange basis polynomial through the last `order` sigmas. Each basis polynomial has
+// degree order - 1 <= 3, so Gauss-Legendre quadrature with four nodes (exact up to degree 7) integrates
+// it exactly, where diffusers uses adaptive quadrature to a 1e-4 relative tolerance.
+const GAUSS_NODES = [
+  -Math.sqrt(3 / 7 + (2 / 7) * Math.sqrt(6 / 5)),
+  -Math.sqrt(3 / 7 - (2 / 7) * Math.sqrt(6 / 5)),
+  Math.sqrt(3 / 7 - (2 / 7) * Math.sqrt(6 / 5)),
+  Math.sqrt(3 / 7 + (2 / 7) * Math.sqrt(6 / 5)),
+];
+const GAUSS_WEIGHTS = [
+  (18 - Math.sqrt(30)) / 36,
+  (18 + Math.sqrt(30)) / 36,
+  (18 + Math.sqrt(30)) / 36,
+  (18 - Math.sqrt(30)) / 36,
+];
+/** Highest polynomial degree the rule above integrates exactly. */
+const EXACT_DEGREE = 2 * GAUSS_NODES.length - 1;
+
+/**
+ * Coefficient `j` (0 = newest derivative) for the step from sigmas[i] to sigmas[i+1] using derivatives
+ * taken at sigmas[i], sigmas[i-1], ..., sigmas[i-order+1].
+ */
+export function lmsCoefficient(sigmas: ArrayLike<number>, i: number, order: number, j: number): number {
+  if (order - 1 > EXACT_DEGREE)
+    throw new Error(`LMS order ${order} is above what the quadrature integrates exactly`);
+  if (i - order + 1 < 0 || i + 1 >= sigmas.length || j < 0 || j >= order) {
+    throw new Error(`LMS coefficient out of range: step ${i}, order ${order}, term ${j}`);
+  }
+  const basis = (tau: number) => {
+    let prod = 1;
+    for (let k = 0; k < order; k++) {
+      if (k !== j) prod *= (tau - sigmas[i - k]) / (sigmas[i - j] - sigmas[i - k]);
+    }
+    return prod;
+  };
+  const a = sigmas[i];
+  const b = sigmas[i + 1];
+  const half = (b - a) / 2;
+  const mid = (a + b) / 2;
+  let sum = 0;
+  for (let n = 0; n < GAUSS_NODES.length; n++) sum += GAUSS_WEIGHTS[n] * basis(mid + half * GAUSS_NODES[n]);
+  return sum * half;
 }

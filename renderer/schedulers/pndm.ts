@@ -1,17 +1,10 @@
 // PNDM (Liu et al. 2022): pseudo Runge-Kutta warm-up steps, then linear multistep (PLMS) steps that reuse
 // the last four model outputs. With `skip_prk_steps` (Stable Diffusion's setting) the warm-up is replaced
 // by one extra model evaluation: the second step re-evaluates the first timestep's neighbour.
-import { alphasCumprod, betasFromConfig } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { alphaSpaceAddNoise } from './prediction.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
+import { addNoiseAtTimestep, alphaBarAt, checkStep } from './denoising-step.ts';
+import { checkStepCount, spacedTimesteps } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { alphaBarAt, requireSameLength, requireSchedule } from './step-checks.ts';
-import {
-  checkStepCount,
-  spacedTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 /** Runge-Kutta needs the last four timesteps of the plain schedule. */
 const PNDM_ORDER = 4;
@@ -22,11 +15,9 @@ export class PNDMScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   timesteps: Float32Array = new Float32Array(0);
 
-  private readonly alphasCumprod: Float32Array;
+  private readonly config: NoiseConfig;
   private readonly finalAlphaCumprod: number;
   private readonly numTrain: number;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
   private readonly vPrediction: boolean;
   private readonly skipPrk: boolean;
   private steps = 0;
@@ -41,13 +32,16 @@ export class PNDMScheduler implements Scheduler {
   private startSample: Float32Array | undefined;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    this.alphasCumprod = alphasCumprod(betasFromConfig(r));
-    this.finalAlphaCumprod = r.bool('set_alpha_to_one', false) ? 1 : this.alphasCumprod[0];
-    this.numTrain = this.alphasCumprod.length;
-    this.stepsOffset = r.integer('steps_offset', 0);
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'leading');
-    this.vPrediction = r.choice('prediction_type', ['epsilon', 'v_prediction'], 'epsilon') === 'v_prediction';
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'alpha',
+      zeroSnr: false,
+      spacing: 'leading',
+      predictions: ['epsilon', 'v_prediction'],
+    });
+    const r = this.config.reader;
+    this.finalAlphaCumprod = r.bool('set_alpha_to_one', false) ? 1 : this.config.alphasCumprod[0];
+    this.numTrain = this.config.numTrain;
+    this.vPrediction = this.config.prediction === 'v_prediction';
     this.skipPrk = r.bool('skip_prk_steps', false);
   }
 
@@ -60,7 +54,7 @@ export class PNDMScheduler implements Scheduler {
     }
     this.steps = steps;
     // Plain schedule, noisy first: [t_{n-1}, ..., t_0].
-    const plain = spacedTimesteps(this.spacing, this.numTrain, steps, this.stepsOffset, true);
+    const plain = spacedTimesteps(this.config.spacing, this.numTrain, steps, this.config.stepsOffset, true);
     if (this.skipPrk) {
       // The second-noisiest timestep is visited twice (the warm-up pair of PLMS).
       this.prkCount = 0;
@@ -91,8 +85,7 @@ export class PNDMScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const out =
       this.counter < this.prkCount && !this.skipPrk
         ? this.stepRungeKutta(modelOutput, t, sample)
@@ -171,9 +164,9 @@ export class PNDMScheduler implements Scheduler {
     prevT: number,
     derivative: ArrayLike<number>,
   ): Float32Array {
-    const abar = alphaBarAt(this.className, this.alphasCumprod, t);
+    const abar = alphaBarAt(this.className, this.config.alphasCumprod, t);
     const abarPrev =
-      prevT >= 0 ? alphaBarAt(this.className, this.alphasCumprod, prevT) : this.finalAlphaCumprod;
+      prevT >= 0 ? alphaBarAt(this.className, this.config.alphasCumprod, prevT) : this.finalAlphaCumprod;
     const sampleCoeff = Math.sqrt(abarPrev / abar);
     const denom = abar * Math.sqrt(1 - abarPrev) + Math.sqrt(abar * (1 - abar) * abarPrev);
     const epsCoeff = (abarPrev - abar) / denom;
@@ -189,7 +182,6 @@ export class PNDMScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    return alphaSpaceAddNoise(original, noise, alphaBarAt(this.className, this.alphasCumprod, t));
+    return addNoiseAtTimestep(this.className, this.config.alphasCumprod, original, noise, t);
   }
 }

@@ -1,28 +1,18 @@
 // UniPC multistep (Zhao et al. 2023): a predictor (UniP) of order up to `solver_order` from past model
 // outputs, and a corrector (UniC) that refines the previous step's result once the model has been
 // evaluated there, at no extra model call. B(h) is bh1 (h) or bh2 (e^h - 1).
-import { alphasCumprod, betasFromConfig, rescaleZeroTerminalSnr } from './beta-schedule.ts';
-import { ConfigReader } from './config-reader.ts';
-import { type AlphaSigma, alphaSigma } from './lambda-space.ts';
-import { interpIndex, roundHalfEven } from './numpy-ranges.ts';
+import { type NoiseConfig, readNoiseConfig } from './config-reader.ts';
 import {
-  alphaSpaceAddNoise,
+  type AlphaSigma,
+  addAlphaNoise,
+  alphaSigma,
   alphaSpaceOriginal,
-  PREDICTION_TYPES,
-  type PredictionType,
-} from './prediction.ts';
+  checkStep,
+  requireSameLength,
+  StepIndex,
+} from './denoising-step.ts';
+import { solverSchedule } from './noise-schedule.ts';
 import type { Scheduler, SchedulerConfig } from './scheduler.ts';
-import { karrasSigmas, sigmaToTimestep, trainingSigmas } from './sigma-schedule.ts';
-import { sigmaIndexForNoising } from './sigma-space.ts';
-import { solveLinear } from './solve-linear.ts';
-import { requireSameLength, requireSchedule } from './step-checks.ts';
-import { StepIndex } from './step-index.ts';
-import {
-  checkStepCount,
-  multistepTimesteps,
-  TIMESTEP_SPACINGS,
-  type TimestepSpacing,
-} from './timestep-spacing.ts';
 
 export class UniPCMultistepScheduler implements Scheduler {
   readonly className = 'UniPCMultistepScheduler';
@@ -31,11 +21,7 @@ export class UniPCMultistepScheduler implements Scheduler {
   timesteps: Float32Array = new Float32Array(0);
   sigmas: Float32Array = new Float32Array(0);
 
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmas: Float64Array;
-  private readonly stepsOffset: number;
-  private readonly spacing: TimestepSpacing;
-  private readonly prediction: PredictionType;
+  private readonly config: NoiseConfig;
   private readonly solverOrder: number;
   /** Solve for the clean sample x0 (the default) rather than the noise. */
   private readonly predictX0: boolean;
@@ -43,10 +29,9 @@ export class UniPCMultistepScheduler implements Scheduler {
   private readonly lowerOrderFinal: boolean;
   private readonly disableCorrector: readonly number[];
   private readonly finalSigmaZero: boolean;
-  private readonly karras: boolean;
   private readonly sigmaMin: number | undefined;
   private readonly sigmaMax: number | undefined;
-  private readonly index = new StepIndex('second-or-last');
+  private readonly index = new StepIndex(this.className, 'second-or-last');
   /** Converted model outputs of past steps, newest last. */
   private outputs: Float64Array[] = [];
   private lowerOrderNums = 0;
@@ -54,14 +39,14 @@ export class UniPCMultistepScheduler implements Scheduler {
   private last: { sample: Float32Array; order: number } | undefined;
 
   constructor(config: SchedulerConfig) {
-    const r = new ConfigReader(this.className, config);
-    const zeroSnr = r.bool('rescale_betas_zero_snr', false);
-    let betas = betasFromConfig(r);
-    if (zeroSnr) betas = rescaleZeroTerminalSnr(betas);
-    const abar = alphasCumprod(betas);
-    if (zeroSnr) abar[abar.length - 1] = 2 ** -24;
-    this.trainSigmas = trainingSigmas(abar);
-    this.logSigmas = Float64Array.from(this.trainSigmas, (s) => Math.fround(Math.log(s)));
+    this.config = readNoiseConfig(this.className, config, {
+      space: 'sigma',
+      zeroSnr: true,
+      spacing: 'linspace',
+      thresholding: true,
+      sigmaSpacings: 'karras',
+    });
+    const r = this.config.reader;
     this.solverOrder = r.integer('solver_order', 2, 1);
     this.predictX0 = r.bool('predict_x0', true);
     // diffusers replaces the other solvers' type names by bh2.
@@ -72,45 +57,18 @@ export class UniPCMultistepScheduler implements Scheduler {
     this.disableCorrector = disabled;
     r.requireUnset('solver_p', 'an external predictor scheduler is not supported');
     this.finalSigmaZero = r.choice('final_sigmas_type', ['zero', 'sigma_min'], 'zero') === 'zero';
-    this.karras = r.bool('use_karras_sigmas', false);
     this.sigmaMin = r.optionalNumber('sigma_min');
     this.sigmaMax = r.optionalNumber('sigma_max');
-    r.requireOff('use_exponential_sigmas', 'exponential sigmas are not implemented for this scheduler');
-    r.requireOff('use_beta_sigmas', 'beta-distributed sigmas are not implemented');
-    r.requireOff('use_flow_sigmas', 'flow-matching sigmas are not implemented');
-    r.requireOff('use_dynamic_shifting', 'dynamic shifting is for flow-matching models');
-    r.requireOff('thresholding', 'dynamic thresholding is meant for pixel-space models');
     r.requireUnset('shift_terminal', 'terminal shifting is for flow-matching models');
-    this.prediction = r.choice('prediction_type', PREDICTION_TYPES, 'epsilon');
-    this.spacing = r.choice('timestep_spacing', TIMESTEP_SPACINGS, 'linspace');
-    this.stepsOffset = r.integer('steps_offset', 0);
   }
 
   setTimesteps(steps: number): void {
-    const numTrain = this.trainSigmas.length;
-    checkStepCount(this.className, steps, numTrain);
-    let timesteps: ArrayLike<number> = multistepTimesteps(
-      this.spacing,
-      numTrain,
-      numTrain,
-      steps,
-      this.stepsOffset,
-    );
-    let sigmas: number[];
-    let last: number;
-    if (this.karras) {
-      const min = this.sigmaMin ?? this.trainSigmas[0];
-      const max = this.sigmaMax ?? this.trainSigmas[numTrain - 1];
-      const karras = karrasSigmas(min, max, steps);
-      timesteps = Float64Array.from(karras, (s) => roundHalfEven(sigmaToTimestep(s, this.logSigmas)));
-      sigmas = Array.from(karras);
-      last = this.finalSigmaZero ? 0 : karras[karras.length - 1];
-    } else {
-      sigmas = Array.from(timesteps, (t) => interpIndex(t, this.trainSigmas));
-      last = this.finalSigmaZero ? 0 : this.trainSigmas[0];
-    }
-    this.timesteps = Float32Array.from(timesteps);
-    this.sigmas = Float32Array.from([...sigmas, last]);
+    const { timesteps, sigmas, smallest } = solverSchedule(this.config, steps, this.config.numTrain, {
+      sigmaMin: this.sigmaMin,
+      sigmaMax: this.sigmaMax,
+    });
+    this.timesteps = timesteps;
+    this.sigmas = Float32Array.from([...sigmas, this.finalSigmaZero ? 0 : smallest]);
     this.reset();
   }
 
@@ -130,11 +88,15 @@ export class UniPCMultistepScheduler implements Scheduler {
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): Float32Array {
-    requireSchedule(this.className, this.timesteps);
-    requireSameLength(this.className, sample, modelOutput, 'model output');
+    checkStep(this.className, this.timesteps, sample, modelOutput);
     const i = this.index.resolve(this.timesteps, t);
     const sigma = this.sigmas[i];
-    const converted = alphaSpaceOriginal(this.prediction, modelOutput, sample, 1 / (sigma * sigma + 1));
+    const converted = alphaSpaceOriginal(
+      this.config.prediction,
+      modelOutput,
+      sample,
+      1 / (sigma * sigma + 1),
+    );
     const output = this.predictX0 ? converted.original : converted.noise;
 
     let current = sample;
@@ -261,14 +223,8 @@ export class UniPCMultistepScheduler implements Scheduler {
   }
 
   addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireSameLength(this.className, original, noise, 'noise');
-    const i = sigmaIndexForNoising(
-      () => this.index.lookup(this.timesteps, t),
-      this.index.value,
-      this.index.beginIndex,
-    );
-    const sigma = this.sigmas[i];
-    return alphaSpaceAddNoise(original, noise, 1 / (sigma * sigma + 1));
+    const sigma = this.sigmas[this.index.forNoising(this.timesteps, t)];
+    return addAlphaNoise(this.className, original, noise, 1 / (sigma * sigma + 1));
   }
 }
 
@@ -277,4 +233,31 @@ function scaledDifference(a: Float64Array, b: Float64Array, r: number): Float64A
   const out = new Float64Array(a.length);
   for (let k = 0; k < out.length; k++) out[k] = (a[k] - b[k]) / r;
   return out;
+}
+
+// A small dense linear solve (Gaussian elimination with partial pivoting), for UniPC's order conditions.
+
+function solveLinear(matrix: readonly (readonly number[])[], rhs: readonly number[]): number[] {
+  const n = rhs.length;
+  const a = matrix.map((row, i) => {
+    if (row.length !== n) throw new Error(`solveLinear: row ${i} has ${row.length} values, expected ${n}`);
+    return [...row, rhs[i]];
+  });
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+    if (a[pivot][col] === 0) throw new Error('solveLinear: the matrix is singular');
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    for (let r = col + 1; r < n; r++) {
+      const f = a[r][col] / a[col][col];
+      for (let c = col; c <= n; c++) a[r][c] -= f * a[col][c];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = a[r][n];
+    for (let c = r + 1; c < n; c++) s -= a[r][c] * x[c];
+    x[r] = s / a[r][r];
+  }
+  return x;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DPMSolverMultistepScheduler } from '../../../renderer/schedulers/dpm-solver-multistep.ts';
 import { EulerDiscreteScheduler } from '../../../renderer/schedulers/euler.ts';
-import { karrasSigmas } from '../../../renderer/schedulers/sigma-schedule.ts';
+import { karrasSigmas } from '../../../renderer/schedulers/noise-schedule.ts';
 import { expectClose, SD15_SCHEDULER_CONFIG, scaledLinearSigma } from './fixtures.ts';
 
 /** Karras et al. 2022, eq. 5, written out here on its own. */

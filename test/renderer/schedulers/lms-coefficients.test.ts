@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lmsCoefficient } from '../../../renderer/schedulers/lms-coefficients.ts';
+import { lmsCoefficient } from '../../../renderer/schedulers/lms.ts';
 
 const sigmas = [14.6, 9.7, 6.5, 4.4, 3.0, 2.1, 0];
 
