@@ -3,7 +3,7 @@
 // here: the queue's reply-chat component does that, so a restart of the bot loses no result.
 import type { Config } from '../../core/config/config.ts';
 import { JobRefusedError, ValidationError } from '../../core/errors.ts';
-import type { JobStatus } from '../../core/flows/flow-types.ts';
+import { FINAL_STATUSES, isFinalStatus, type JobStatus } from '../../core/flows/flow-types.ts';
 import { createJob, type Job, type JobRequest } from '../../core/job/job.ts';
 import type { ArtifactStore } from '../../queue/artifacts/artifact-store.ts';
 import type { JobState } from '../../queue/orchestrator/job-state.ts';
@@ -25,7 +25,7 @@ export interface ProgressView {
   final: boolean;
 }
 
-const AFTER_RENDER: readonly JobStatus[] = ['encoding', 'delivering', 'done', 'failed', 'cancelled'];
+const AFTER_RENDER: readonly JobStatus[] = ['encoding', 'delivering', ...FINAL_STATUSES];
 
 export interface ChatJobsDeps {
   system: Pick<QueueSystem, 'orchestrator' | 'events' | 'redis'>;
@@ -126,7 +126,7 @@ export class ChatJobs {
     const out = [];
     for (const id of ids) {
       const state = await orchestrator.state(id);
-      if (!state || AFTER_RENDER.slice(2).includes(state.status)) continue;
+      if (!state || isFinalStatus(state.status)) continue;
       const where = await orchestrator.position(id);
       out.push({ job: state.job, status: state.status, position: where.position, etaMs: where.etaMs });
     }

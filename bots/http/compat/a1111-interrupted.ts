@@ -4,11 +4,10 @@
 import sharp from 'sharp';
 import type { JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../api-services.ts';
-import { latestPreview } from '../jobs/views/latest-progress.ts';
 import type { ResultPicture } from '../jobs/views/result-pictures.ts';
 
 export async function interruptedPictures(s: ApiServices, state: JobState): Promise<ResultPicture[]> {
-  const id = await latestPreview(s.redis, s.orchestrator.keys, state.id);
+  const id = await s.events.latestPreview(state.id);
   const preview = id ? await s.artifacts.get(id) : undefined;
   if (!id || !preview) return [];
   const png = await sharp(preview.bytes).png().toBuffer();

@@ -1,9 +1,8 @@
 // GET /sdapi/v1/progress for the caller's latest A1111 job: A1111 has one global job; here each key sees
 // its own.
+import { isFinalStatus } from '../../../core/flows/flow-types.ts';
 import type { JobState } from '../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../api-services.ts';
-import { isFinalStatus } from '../jobs/views/job-view.ts';
-import { latestProgress } from '../jobs/views/latest-progress.ts';
 
 export interface A1111Progress {
   progress: number;
@@ -47,7 +46,7 @@ export async function a1111Progress(
   if (!state || isFinalStatus(state.status)) {
     return { ...IDLE, state: { ...IDLE.state, interrupted: state?.status === 'cancelled' } };
   }
-  const progress = await latestProgress(s.redis, s.orchestrator.keys, state.id);
+  const progress = await s.events.latestProgress(state.id);
   const fraction = progress ? progress.step / Math.max(1, progress.total) : 0;
   const elapsedS = (Date.now() - state.createdAt) / 1000;
   const queued = await s.orchestrator.position(state.id);

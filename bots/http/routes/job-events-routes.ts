@@ -2,11 +2,12 @@
 // after the final event (done, failed or cancelled).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { isFinalStatus } from '../../../core/flows/flow-types.ts';
 import { isFinalEvent, type StoredEvent } from '../../../queue/events/event-types.ts';
 import type { ApiServices } from '../api-services.ts';
 import { ApiError } from '../errors/api-error.ts';
 import type { HttpEnv } from '../http-deps.ts';
-import { eventView, isFinalStatus, ownedJob } from '../jobs/views/job-view.ts';
+import { eventView, ownedJob } from '../jobs/views/job-view.ts';
 import { linkBase } from '../links.ts';
 
 const STREAM_ID = /^(0|\d{1,20}-\d{1,20})$/;

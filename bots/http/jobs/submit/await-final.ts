@@ -1,6 +1,7 @@
 // Waits for a job to end, for the routes that answer synchronously (AUTOMATIC1111, EasyAnimate). A
 // client that hangs up cancels its job: nobody would receive the picture.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isFinalStatus } from '../../../../core/flows/flow-types.ts';
 import { isFinalEvent } from '../../../../queue/events/event-types.ts';
 import type { JobState } from '../../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../../api-services.ts';
@@ -23,7 +24,7 @@ export async function awaitFinal(
   }
   const state = await s.orchestrator.state(jobId);
   if (!state) throw new ApiError(500, 'internal', `job ${jobId} disappeared`);
-  if (!ended && !['done', 'failed', 'cancelled'].includes(state.status)) {
+  if (!ended && !isFinalStatus(state.status)) {
     throw new ApiError(
       504,
       'timeout',

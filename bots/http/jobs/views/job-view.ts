@@ -1,5 +1,6 @@
 // A job as the API shows it: status, where it is in its flow, progress, queue place, result links,
 // error with its reason code, and the callback delivery log.
+import { isFinalStatus } from '../../../../core/flows/flow-types.ts';
 import { encodedOutputOf } from '../../../../queue/components/encoded-output.ts';
 import { isSkipped } from '../../../../queue/components/skipped.ts';
 import type { JobEvent } from '../../../../queue/events/event-types.ts';
@@ -10,13 +11,6 @@ import { ApiError } from '../../errors/api-error.ts';
 import type { Caller } from '../../http-deps.ts';
 import { artifactUrl, eventsUrl, jobUrl, type LinkBase } from '../../links.ts';
 import type { JobView, ResultView } from '../../openapi/response-schemas.ts';
-import { latestProgress } from './latest-progress.ts';
-
-const FINAL = new Set(['done', 'failed', 'cancelled']);
-
-export function isFinalStatus(status: string): boolean {
-  return FINAL.has(status);
-}
 
 export function resultView(outputs: Record<string, unknown>, base: LinkBase): ResultView | undefined {
   const encoded = encodedOutputOf(outputs);
@@ -41,7 +35,7 @@ export async function jobView(s: ApiServices, state: JobState, base: LinkBase): 
     ? [undefined, undefined]
     : await Promise.all([
         s.orchestrator.position(state.id),
-        state.status === 'rendering' ? latestProgress(s.redis, s.orchestrator.keys, state.id) : undefined,
+        state.status === 'rendering' ? s.events.latestProgress(state.id) : undefined,
       ]);
   const result = state.status === 'done' ? resultView(state.outputs, base) : undefined;
   const callback = state.outputs.callback as { attempts?: DeliveryAttempt[] } | undefined;
