@@ -90,7 +90,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await server.close();
       await stack.close();
       await deleteKeys(prefix);
-      await rm(dataDir, { recursive: true, force: true });
+      // A render stopped at close may still be writing its last artifact: retry while it lands.
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

@@ -25,9 +25,9 @@ describe('queue place at submit', () => {
   const renderQueued = (id: string) =>
     waitFor(async () => {
       const job = await jobOf(id);
-      return job.components.find((c: { name: string }) => c.name === 'render')?.state === 'called'
-        ? job
-        : undefined;
+      // Called, and added to the GPU queue (the second step of a dispatch follows a moment later).
+      const called = job.components.find((c: { name: string }) => c.name === 'render')?.state === 'called';
+      return called && job.queue ? job : undefined;
     }, `the render of ${id} queued`);
 
   it('the 202 tells the place a GET shows once the render is queued', async () => {
