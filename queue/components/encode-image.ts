@@ -8,7 +8,7 @@ import type { RenderOutput } from './render.ts';
 import type { ComponentServices } from './services.ts';
 
 export interface EncodedOutput {
-  images: { artifact: string; seed: number; contentType: string }[];
+  images: { artifact: string; seed: number; contentType: string; infotext?: string }[];
   grid?: string;
   warnings: string[];
 }

@@ -1,6 +1,7 @@
 // Render: runs the pipeline for the job's kind on this process's render thread, streams progress
 // (with preview pictures as short-lived artifacts) and keeps each picture as an artifact.
 import type { Job } from '../../core/job/job.ts';
+import { readPngText } from '../../renderer/image/png-text.ts';
 import type { AnimateRequest } from '../../renderer/pipelines/animate-request.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { ComponentError, type ComponentHandler } from '../orchestrator/component-worker.ts';
@@ -8,8 +9,8 @@ import { progressCallbacks } from './progress-callbacks.ts';
 import type { ComponentServices } from './services.ts';
 
 export interface RenderOutput {
-  /** For animate: frame 0 as a PNG still. */
-  images: { artifact: string; seed: number }[];
+  /** For animate: frame 0 as a PNG still. `infotext`: the A1111 parameters text the PNG carries. */
+  images: { artifact: string; seed: number; infotext?: string }[];
   /** For animate: every frame as raw RGB, one after another, for encode-video. */
   frames?: { artifact: string; count: number; fps: number; width: number; height: number };
   width: number;
@@ -20,6 +21,12 @@ export interface RenderOutput {
 }
 
 const PREVIEW_TTL_MS = 3600 * 1000;
+
+/** The infotext the renderer wrote into a picture, in the output so surfaces need not read PNGs. */
+function infotextOf(png: Buffer): { infotext?: string } {
+  const infotext = readPngText(png).parameters;
+  return infotext === undefined ? {} : { infotext };
+}
 
 /** Upscale draws the picture again at twice the size, within the pixel limit, keeping it close. */
 function upscaledSize(job: Job, maxPixels: number): { width: number; height: number } {
@@ -83,7 +90,7 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
     const images = [];
     for (const image of result.images) {
       const stored = await services.artifacts.put(image.png, 'image/png', { ttlMs });
-      images.push({ artifact: stored.id, seed: image.seed });
+      images.push({ artifact: stored.id, seed: image.seed, ...infotextOf(image.png) });
     }
     const output: RenderOutput = {
       images,
@@ -162,7 +169,7 @@ async function renderAnimation(
     ttlMs: PREVIEW_TTL_MS,
   });
   return {
-    images: [{ artifact: poster.id, seed: result.seed }],
+    images: [{ artifact: poster.id, seed: result.seed, ...infotextOf(result.poster) }],
     frames: {
       artifact: frames.id,
       count: result.frames.length,

@@ -1,7 +1,6 @@
 // What AUTOMATIC1111's txt2img and img2img answer: base64 pictures, the request as understood
 // (`parameters`) and a JSON string `info` with the seeds and each picture's infotext.
 
-import sharp from 'sharp';
 import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { A1111_SAMPLER_NAMES } from '../../../core/a1111/sampler-names.ts';
 import type { Job } from '../../../core/job/job.ts';
@@ -17,25 +16,19 @@ function timestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** The `parameters` text a PNG carries (PNG text chunks, as sharp reads them). */
-async function pngParameters(png: Buffer): Promise<string | undefined> {
-  const comments = (await sharp(png).metadata()).comments ?? [];
-  return comments.findLast((c) => c.keyword === 'parameters')?.text;
-}
-
-export async function a1111Answer(
+export function a1111Answer(
   job: Job,
   pictures: readonly ResultPicture[],
   body: Record<string, unknown>,
   createdAtMs: number,
-): Promise<A1111Answer> {
+): A1111Answer {
   const p = job.params;
   const seeds = pictures.map((pic) => pic.seed);
   const img2img = job.kind !== 'imagine';
-  const stored = await Promise.all(pictures.map((pic) => pngParameters(pic.bytes)));
+  // A picture drawn to the end carries its infotext; one cut short by an interrupt gets one made here.
   const infotexts = pictures.map(
-    (pic, i) =>
-      stored[i] ??
+    (pic) =>
+      pic.infotext ??
       formatA1111Parameters({
         prompt: p.prompt,
         negativePrompt: p.negativePrompt,

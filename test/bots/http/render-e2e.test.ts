@@ -95,6 +95,8 @@ describe('rendering through the HTTP surface on the toy model', () => {
       return j.status === 'done' ? j : undefined;
     }, 'done');
     expect(job.result.images[0].artifact).toBe(image.artifact);
+    // The job's output carries the picture's infotext, so no surface has to read the PNG for it.
+    expect(job.result.images[0].infotext).toBe(readPngText(png).parameters);
     expect(job.callback.attempts[0]).toMatchObject({ attempt: 1, status: 204 });
   });
 
@@ -140,6 +142,10 @@ describe('rendering through the HTTP surface on the toy model', () => {
     const i2iAnswer = await bodyOf(i2i);
     expect(i2iAnswer.images).toHaveLength(1);
     expect(JSON.parse(i2iAnswer.info).denoising_strength).toBe(0.5);
+    // Each infotext is the one the picture carries, the renderer's extras (denoising strength) included.
+    const i2iPicture = Buffer.from(i2iAnswer.images[0], 'base64');
+    expect(JSON.parse(i2iAnswer.info).infotexts).toEqual([readPngText(i2iPicture).parameters]);
+    expect(readPngText(i2iPicture).parameters).toContain('Denoising strength: 0.5');
     expect(await bodyOf(h.fetch('/sdapi/v1/progress'))).toMatchObject({
       progress: 0,
       state: { job_count: 0 },
