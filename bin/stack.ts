@@ -5,6 +5,7 @@ import path from 'node:path';
 import { discordServices, withGuildRules } from '../bots/discord/discord-services.ts';
 import { countTransitions, instrumentComponents } from '../bots/http/metrics/instrument-components.ts';
 import { processMetrics } from '../bots/http/metrics/service-metrics.ts';
+import { chatSurfaceServices } from '../bots/shared/chat-surfaces.ts';
 import { telegramServices } from '../bots/telegram/telegram-services.ts';
 import type { Config } from '../core/config/config.ts';
 import type { Job } from '../core/job/job.ts';
@@ -142,8 +143,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`renderer ${id}: models ${models.available.join(', ') || 'none'} in ${config.modelsDir}`);
   }
   if (options.components !== false) {
-    const discord = discordServices(config, system, log);
-    const telegram = telegramServices(config, system, log);
+    const chat = chatSurfaceServices({
+      discord: discordServices(config, system, log),
+      telegram: telegramServices(config, system, log),
+    });
     const services: ComponentServices & { publicUrl?: string } = {
       artifacts,
       limits: config.limits,
@@ -152,16 +155,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       video: config.video,
       ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,
-      repliers: {
-        ...(discord && { discord: discord.replier }),
-        ...(telegram && { telegram: telegram.replier }),
-        ...options.services?.repliers,
-      },
-      mediaResolvers: {
-        ...(discord && { discord: discord.mediaResolver }),
-        ...(telegram && { telegram: telegram.mediaResolver }),
-        ...options.services?.mediaResolvers,
-      },
+      repliers: { ...chat.repliers, ...options.services?.repliers },
+      mediaResolvers: { ...chat.mediaResolvers, ...options.services?.mediaResolvers },
       moderation: withGuildRules(options.services?.moderation, config),
     };
     await system.startWorkers(instrumentComponents(metrics, componentHandlers(services)), ['io', 'cpu'], {
