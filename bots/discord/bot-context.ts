@@ -8,7 +8,6 @@ import { ChatJobs } from '../shared/chat-jobs.ts';
 import { ChatSettings } from '../shared/chat-settings.ts';
 import { JobMessages } from '../shared/job-messages.ts';
 import { DiscordApi } from './discord-api.ts';
-import { stackKeyPrefix } from './key-prefix.ts';
 import { EditClock } from './messages/edit-clock.ts';
 
 export interface BotContext {
@@ -41,7 +40,7 @@ export interface BotContextDeps {
 export function createBotContext(deps: BotContextDeps): BotContext {
   const log = deps.log ?? ((line: string) => console.log(line));
   const redis = deps.system.redis;
-  const keyPrefix = deps.keyPrefix ?? stackKeyPrefix(deps.system);
+  const keyPrefix = deps.keyPrefix ?? deps.system.orchestrator.keys.prefix;
   return {
     config: deps.config,
     api:

@@ -11,7 +11,6 @@ import type { QueueSystem } from '../../queue/queue-system.ts';
 import { JobMessages } from '../shared/job-messages.ts';
 import { DiscordApi } from './discord-api.ts';
 import { createDiscordReplier } from './discord-replier.ts';
-import { stackKeyPrefix } from './key-prefix.ts';
 import { createDiscordMediaResolver } from './media-resolver.ts';
 import { EditClock } from './messages/edit-clock.ts';
 
@@ -21,7 +20,7 @@ export function discordServices(
   log?: (line: string) => void,
 ): { replier: ChatReplier; mediaResolver: MediaResolver } | undefined {
   if (!config.discord.token) return undefined;
-  const prefix = stackKeyPrefix(system);
+  const prefix = system.orchestrator.keys.prefix;
   const api = new DiscordApi({ token: config.discord.token, apiBase: config.discord.apiBase });
   return {
     replier: createDiscordReplier({

@@ -7,7 +7,6 @@ import type { QueueSystem } from '../../queue/queue-system.ts';
 import { ChatJobs } from '../shared/chat-jobs.ts';
 import { ChatSettings } from '../shared/chat-settings.ts';
 import { JobMessages } from '../shared/job-messages.ts';
-import { stackKeyPrefix } from '../shared/stack-key-prefix.ts';
 import { createTelegramBot, type TelegramBot } from './bot.ts';
 import { ChatAdmins } from './chat-admins.ts';
 import { ChatPolicies } from './chat-policy.ts';
@@ -23,7 +22,7 @@ export function createTelegramSurface(deps: TelegramSurfaceDeps): TelegramBot {
   const { config, stack, log } = deps;
   const api = createTelegramApi(config.telegram, log);
   const redis = stack.system.redis;
-  const prefix = stackKeyPrefix(stack.system);
+  const prefix = stack.system.orchestrator.keys.prefix;
   return createTelegramBot({
     config,
     api,

@@ -4,7 +4,6 @@ import type { Config } from '../../core/config/config.ts';
 import type { ChatReplier, MediaResolver } from '../../queue/components/services.ts';
 import type { QueueSystem } from '../../queue/queue-system.ts';
 import { JobMessages } from '../shared/job-messages.ts';
-import { stackKeyPrefix } from '../shared/stack-key-prefix.ts';
 import { createTelegramMediaResolver } from './media-resolver.ts';
 import { createTelegramReplier } from './replier.ts';
 import { createTelegramApi } from './telegram-api.ts';
@@ -19,7 +18,7 @@ export function telegramServices(
   return {
     replier: createTelegramReplier({
       api,
-      jobMessages: new JobMessages(system.redis, stackKeyPrefix(system)),
+      jobMessages: new JobMessages(system.redis, system.orchestrator.keys.prefix),
       maxUploadBytes: config.telegram.maxUploadBytes,
       publicUrl: config.http.publicUrl,
       log,

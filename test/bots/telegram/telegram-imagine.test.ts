@@ -4,7 +4,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobMessages } from '../../../bots/shared/job-messages.ts';
-import { stackKeyPrefix } from '../../../bots/shared/stack-key-prefix.ts';
 import { messageKey } from '../../../bots/telegram/message-key.ts';
 import { createTelegramSurface } from '../../../bots/telegram/start-telegram.ts';
 import { parseConfig } from '../../../core/config/config.ts';
@@ -359,7 +358,7 @@ describe('several pictures, restarts and other messages', () => {
     );
     const variation = await nextPhoto(fake, chat, 1, 'the variation of picture 2');
     expect(variation.caption).toContain('strength 0.6');
-    const links = new JobMessages(h.stack.system.redis, stackKeyPrefix(h.stack.system));
+    const links = new JobMessages(h.stack.system.redis, h.stack.system.orchestrator.keys.prefix);
     const gridJob = await links.jobOf(messageKey(chat.id, grid.message.message_id));
     const variationJob = await links.jobOf(messageKey(chat.id, variation.message.message_id));
     const [parent, child] = await Promise.all([

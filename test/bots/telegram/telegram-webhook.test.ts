@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHookBody } from '../../../bots/http/hooks/verify-hook-signature.ts';
 import { parseHookConfigs } from '../../../bots/http/inbound/hook-config.ts';
 import { JobMessages } from '../../../bots/shared/job-messages.ts';
-import { stackKeyPrefix } from '../../../bots/shared/stack-key-prefix.ts';
 import { createTelegramReplier } from '../../../bots/telegram/replier.ts';
 import { createTelegramApi } from '../../../bots/telegram/telegram-api.ts';
 import { createJob } from '../../../core/job/job.ts';
@@ -180,7 +179,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stackKeyPrefix(stack.system)),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
       maxUploadBytes: 1024 * 1024,
     });
     await replier(
@@ -212,7 +211,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stackKeyPrefix(stack.system)),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
       maxUploadBytes: config.telegram.maxUploadBytes,
     });
     await replier(
@@ -246,7 +245,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stackKeyPrefix(stack.system)),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
       maxUploadBytes: config.telegram.maxUploadBytes,
     });
     const still = await stack.artifacts.put(
