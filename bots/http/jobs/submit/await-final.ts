@@ -1,5 +1,6 @@
 // Waits for a job to end, for the routes that answer synchronously (AUTOMATIC1111, EasyAnimate). A
-// client that hangs up cancels its job: nobody would receive the picture.
+// client that hangs up cancels its job: nobody would receive the picture. A job that ended without
+// one becomes the HTTP error its reason code calls for.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isFinalStatus } from '../../../../core/flows/flow-types.ts';
 import { isFinalEvent } from '../../../../queue/events/event-types.ts';

@@ -1,5 +1,6 @@
 // Idempotency-Key: the first request with a key reserves it for its job id; a repeat with the same body
-// gets that job back, a repeat with another body is refused (409). Kept in Redis with a TTL.
+// gets that job back, a repeat with another body is refused (409). Kept in Redis with a TTL. "Same"
+// means the same canonical hash.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../../errors/api-error.ts';

@@ -1,5 +1,6 @@
 // Reads a request body as a plain object: JSON, or multipart/form-data whose text fields are the JSON
-// fields (objects such as `params` as JSON text) and whose files are pictures.
+// fields (objects such as `params` as JSON text) and whose files are pictures. Too deep a nesting is
+// refused before anything is parsed.
 import { ValidationError } from '../../../../core/errors.ts';
 import { ApiError } from '../../errors/api-error.ts';
 

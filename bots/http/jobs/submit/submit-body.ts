@@ -1,6 +1,6 @@
 // The body of POST /v1/jobs, as JSON (or as multipart fields of the same names). Only the envelope is
 // checked here; params, deadline and parent are checked by the job schema itself, so every surface
-// gives the same answers for the same mistakes.
+// gives the same answers for the same mistakes. The envelope's problems are told in the client's words.
 import { z } from 'zod';
 import type { FieldProblem } from '../../../../core/errors.ts';
 import { CALLBACK_EVENTS, JOB_KINDS, PRIORITIES } from '../../../../core/job/index.ts';

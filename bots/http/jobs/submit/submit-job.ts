@@ -1,6 +1,6 @@
 // The one way every HTTP route submits a job: validate, check the callback URL, honour Idempotency-Key,
-// take the key's allowance, store uploaded pictures, then hand the job to the orchestrator. Whatever
-// fails after a reservation gives it back.
+// check media URLs and the parent job, take the key's allowance, store uploaded pictures, then hand the
+// job to the orchestrator. Whatever fails after a reservation gives it back.
 import { ValidationError } from '../../../../core/errors.ts';
 import type { JobStatus } from '../../../../core/flows/flow-types.ts';
 import { createJob, type Job, type JobRequest } from '../../../../core/job/job.ts';

@@ -1,5 +1,6 @@
 // A job as the API shows it: status, where it is in its flow, progress, queue place, result links,
-// error with its reason code, and the callback delivery log.
+// error with its reason code, and the callback delivery log; its events as SSE sends them; and the
+// owner check every read of one job goes through.
 import { isFinalStatus } from '../../../../core/flows/flow-types.ts';
 import { encodedOutputOf } from '../../../../queue/components/encoded-output.ts';
 import { isSkipped } from '../../../../queue/components/skipped.ts';
