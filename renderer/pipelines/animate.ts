@@ -7,7 +7,6 @@
 //     noise to morphSeed's, so the first and last frames are the two seeds' own pictures.
 // A prompt schedule (`0: a forest | 24: a city`) blends the text embeddings between keyframes in both.
 
-import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { MAX_SEED } from '../../core/job/limits.ts';
 import { type CameraMove, parseMotion } from '../../core/job/motion.ts';
@@ -18,7 +17,6 @@ import { slerp } from '../animation/interpolate.ts';
 import { encodePromptTrack } from '../animation/prompt-track.ts';
 import { decodeImage } from '../image/decode-image.ts';
 import { encodeImage } from '../image/encode-image.ts';
-import { encodePng } from '../image/png-text.ts';
 import { rgbToTensor, tensorToRgb } from '../image/rgb-tensor.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { TorchGenerator } from '../rng/torch-generator.ts';
@@ -27,6 +25,7 @@ import type { Scheduler } from '../schedulers/scheduler.ts';
 import type { AnimateRequest, AnimateResult } from './animate-request.ts';
 import type { RenderHooks } from './render-request.ts';
 import { RenderCancelledError } from './render-request.ts';
+import { clipResult } from './stages/clip-result.ts';
 import { denoise } from './stages/denoise.ts';
 import type { EncodedPrompt } from './stages/encode-prompt.ts';
 import { MAX_INPUT_PIXELS, requireEncoder, strengthTimesteps } from './stages/init-image.ts';
@@ -160,18 +159,10 @@ export async function animate(
     }
   }
 
-  // 7. A still of frame 0 that carries the clip's parameters.
-  const parameters = formatA1111Parameters({
-    prompt: request.prompt,
-    negativePrompt: request.negativePrompt,
-    steps: request.steps,
-    sampler: request.sampler,
-    guidance: request.guidance,
-    seed: request.seed,
-    width,
-    height,
-    model: model.name,
-    extra: {
+  // 7. The frames, and a still of frame 0 that carries the clip's parameters.
+  return clipResult(model, request, {
+    frames,
+    parameters: {
       Frames: count,
       FPS: request.fps,
       Motion: request.motion,
@@ -180,19 +171,9 @@ export async function animate(
         ? { 'Strength schedule': request.strengthSchedule ?? `0:${request.strength}` }
         : {}),
     },
-  });
-  return {
-    pipeline: 'animate',
-    frames,
-    fps: request.fps,
-    seed: request.seed,
-    width,
-    height,
-    poster: await encodePng(frames[0], width, height, parameters),
     warnings: [...plan.warnings, ...prompts.warnings],
-    model: model.name,
-    timings: timings(),
-  };
+    timings,
+  });
 }
 
 interface Plan {

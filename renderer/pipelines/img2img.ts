@@ -1,18 +1,13 @@
 // img2img: the input picture's latents noised to the strength's starting step, then denoised
 // (diffusers' StableDiffusionImg2ImgPipeline.__call__, step by step).
-import type { LoadedModel } from '../model/loaded-model.ts';
-import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import type { Pipeline } from './render-request.ts';
 import { decodePictures, renderResult } from './stages/decode-pictures.ts';
 import { denoise } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
 import { loadInitImage, strengthTimesteps } from './stages/init-image.ts';
 import { prepareRun } from './stages/prepare-run.ts';
 
-export async function img2img(
-  model: LoadedModel,
-  request: RenderRequest,
-  hooks?: RenderHooks,
-): Promise<RenderResult> {
+export const img2img: Pipeline = async (model, request, hooks) => {
   const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
@@ -40,4 +35,4 @@ export async function img2img(
   // 6. Decode to PNGs that carry their parameters.
   const images = await decodePictures(run, denoised, { parameters: { 'Denoising strength': strength } });
   return renderResult(run, 'img2img', images, text.warnings);
-}
+};

@@ -7,20 +7,15 @@ import { ValidationError } from '../../core/errors.ts';
 import { maskToLatent, prepareMask } from '../image/mask.ts';
 import { shownSize } from '../image/open-picture.ts';
 import { pasteUnmasked } from '../image/paste-unmasked.ts';
-import type { LoadedModel } from '../model/loaded-model.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
-import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import type { Pipeline, RenderRequest } from './render-request.ts';
 import { decodePictures, renderResult } from './stages/decode-pictures.ts';
 import { denoise } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
 import { loadInitImage, strengthTimesteps } from './stages/init-image.ts';
 import { prepareRun } from './stages/prepare-run.ts';
 
-export async function inpaint(
-  model: LoadedModel,
-  request: RenderRequest,
-  hooks?: RenderHooks,
-): Promise<RenderResult> {
+export const inpaint: Pipeline = async (model, request, hooks) => {
   const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
@@ -84,7 +79,7 @@ export async function inpaint(
     },
   });
   return renderResult(run, 'inpaint', images, [...warnings, ...text.warnings]);
-}
+};
 
 /** The mask at the job's size (hard for the model, soft for the paste-back) and at latent size. */
 async function loadMask(request: RenderRequest) {

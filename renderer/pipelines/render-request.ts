@@ -1,5 +1,6 @@
 // What a pipeline is asked to draw, and what it gives back. Pictures travel as encoded bytes.
 import type { Sampler } from '../../core/job/limits.ts';
+import type { LoadedModel } from '../model/loaded-model.ts';
 
 export interface MaskOptions {
   /** Feather of the paste-back edge, in pixels. */
@@ -63,6 +64,13 @@ export interface RenderResult {
   pipeline: 'txt2img' | 'img2img' | 'inpaint';
   timings: { totalMs: number; sessionRunMs: number; sessionRuns: number };
 }
+
+/** A picture pipeline (txt2img, img2img, inpaint): a model and a request in, encoded pictures out. */
+export type Pipeline = (
+  model: LoadedModel,
+  request: RenderRequest,
+  hooks?: RenderHooks,
+) => Promise<RenderResult>;
 
 /** Thrown between steps when the render's AbortSignal fires. */
 export class RenderCancelledError extends Error {

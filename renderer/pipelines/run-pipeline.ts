@@ -2,10 +2,12 @@
 import type { ModelCache } from '../model/model-cache.ts';
 import { img2img } from './img2img.ts';
 import { inpaint } from './inpaint.ts';
-import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import type { Pipeline, RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
 import { txt2img } from './txt2img.ts';
 
 export type PipelineName = RenderResult['pipeline'];
+
+const PIPELINES: Record<PipelineName, Pipeline> = { txt2img, img2img, inpaint };
 
 export function pipelineFor(request: Pick<RenderRequest, 'image' | 'mask'>): PipelineName {
   if (request.mask) return 'inpaint';
@@ -19,10 +21,6 @@ export async function runPipeline(
   hooks?: RenderHooks,
 ): Promise<RenderResult> {
   const pipeline = pipelineFor(request);
-  if (pipeline === 'inpaint') {
-    const model = await cache.get(cache.inpaintSibling(modelName) ?? modelName);
-    return inpaint(model, request, hooks);
-  }
-  const model = await cache.get(modelName);
-  return pipeline === 'img2img' ? img2img(model, request, hooks) : txt2img(model, request, hooks);
+  const name = pipeline === 'inpaint' ? (cache.inpaintSibling(modelName) ?? modelName) : modelName;
+  return PIPELINES[pipeline](await cache.get(name), request, hooks);
 }

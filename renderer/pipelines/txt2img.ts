@@ -1,17 +1,12 @@
 // txt2img: noise from the seed, denoised under the prompt, decoded to PNGs (diffusers'
 // StableDiffusionPipeline.__call__, step by step).
-import type { LoadedModel } from '../model/loaded-model.ts';
-import type { RenderHooks, RenderRequest, RenderResult } from './render-request.ts';
+import type { Pipeline } from './render-request.ts';
 import { decodePictures, renderResult } from './stages/decode-pictures.ts';
 import { denoise } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
 import { prepareRun } from './stages/prepare-run.ts';
 
-export async function txt2img(
-  model: LoadedModel,
-  request: RenderRequest,
-  hooks?: RenderHooks,
-): Promise<RenderResult> {
+export const txt2img: Pipeline = async (model, request, hooks) => {
   const { prompt, negativePrompt, count, steps } = request;
   // Picture i of the job gets seed + i, its own generator and its own scheduler.
   const run = prepareRun(model, request);
@@ -38,4 +33,4 @@ export async function txt2img(
   // 5. Decode to PNGs that carry their parameters.
   const images = await decodePictures(run, denoised);
   return renderResult(run, 'txt2img', images, text.warnings);
-}
+};

@@ -3,19 +3,18 @@
 // runs the model on sliding context windows and averages the overlaps; text states are repeated
 // per frame when the model's input asks for them so.
 
-import { formatA1111Parameters } from '../../core/a1111/infotext.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { parseMotion } from '../../core/job/motion.ts';
 import { isStill } from '../animation/camera.ts';
 import { contextWindows } from '../animation/context-windows.ts';
 import { encodeImage } from '../image/encode-image.ts';
-import { encodePng } from '../image/png-text.ts';
 import { tensorToRgb } from '../image/rgb-tensor.ts';
 import type { LoadedModel } from '../model/loaded-model.ts';
 import { TorchGenerator } from '../rng/torch-generator.ts';
 import { schedulerForSampler } from '../schedulers/registry.ts';
 import type { AnimateRequest, AnimateResult } from './animate-request.ts';
 import { RenderCancelledError, type RenderHooks } from './render-request.ts';
+import { clipResult } from './stages/clip-result.ts';
 import { applyGuidance } from './stages/denoise.ts';
 import { encodePrompt } from './stages/encode-prompt.ts';
 import { startTimings } from './stages/prepare-run.ts';
@@ -108,30 +107,12 @@ export async function videoDiffusion(
       preview,
     });
   }
-  const parameters = formatA1111Parameters({
-    prompt: request.prompt,
-    negativePrompt: request.negativePrompt,
-    steps: request.steps,
-    sampler: request.sampler,
-    guidance: request.guidance,
-    seed: request.seed,
-    width,
-    height,
-    model: model.name,
-    extra: { Frames: wanted, FPS: request.fps, 'Context window': window },
-  });
-  return {
-    pipeline: 'animate',
+  return clipResult(model, request, {
     frames: out,
-    fps: request.fps,
-    seed: request.seed,
-    width,
-    height,
-    poster: await encodePng(out[0], width, height, parameters),
+    parameters: { Frames: wanted, FPS: request.fps, 'Context window': window },
     warnings: [...text.warnings],
-    model: model.name,
-    timings: timings(),
-  };
+    timings,
+  });
 }
 
 /** Frames `ids` of x [1, 4, F, h, w] into row `r` of the window batch [halves, 4, W, h, w]. */

@@ -4,7 +4,8 @@
 import { formatA1111Parameters } from '../../../core/a1111/infotext.ts';
 import { encodePng } from '../../image/png-text.ts';
 import { tensorToRgb } from '../../image/rgb-tensor.ts';
-import type { RenderedImage, RenderResult } from '../render-request.ts';
+import type { LoadedModel } from '../../model/loaded-model.ts';
+import type { RenderedImage, RenderRequest, RenderResult } from '../render-request.ts';
 import type { Run } from './prepare-run.ts';
 
 export interface DecodeOptions {
@@ -26,21 +27,35 @@ export async function decodePictures(
     const pixels = await model.vaeDecoder.decode(latents[i], [1, 4, h, w]);
     let rgb = tensorToRgb(pixels, 0, request.width, request.height);
     if (options.postprocess) rgb = options.postprocess(rgb);
-    const parameters = formatA1111Parameters({
-      prompt: request.prompt,
-      negativePrompt: request.negativePrompt,
-      steps: request.steps,
-      sampler: request.sampler,
-      guidance: request.guidance,
-      seed: run.seeds[i],
-      width: request.width,
-      height: request.height,
-      model: model.name,
-      extra: options.parameters,
-    });
+    const parameters = pngParameters(model, request, run.seeds[i], options.parameters);
     images.push({ png: await encodePng(rgb, request.width, request.height, parameters), seed: run.seeds[i] });
   }
   return images;
+}
+
+/** A picture's parameters text, the way AUTOMATIC1111 writes it into its PNGs. */
+export function pngParameters(
+  model: LoadedModel,
+  request: Pick<
+    RenderRequest,
+    'prompt' | 'negativePrompt' | 'steps' | 'sampler' | 'guidance' | 'width' | 'height'
+  >,
+  seed: number,
+  extra?: Record<string, string | number>,
+): string {
+  const { prompt, negativePrompt, steps, sampler, guidance, width, height } = request;
+  return formatA1111Parameters({
+    prompt,
+    negativePrompt,
+    steps,
+    sampler,
+    guidance,
+    seed,
+    width,
+    height,
+    model: model.name,
+    extra,
+  });
 }
 
 /** What a picture pipeline gives back: its pictures, the things the user should know, its clock. */
