@@ -5,11 +5,11 @@
 //  3. submit -> render start when idle.
 // The last line is the per-hop/raw ratio (goal <= 1.5) and the idle submit-to-render p99 (goal < 25 ms).
 import { Queue, Worker } from 'bullmq';
-import type { ComponentDef, FlowDef } from '../core/flows/flow-types.ts';
-import { createJob } from '../core/job/job.ts';
 import { createQueueSystem } from '../queue/queue-system.ts';
 import { connectRedis } from '../queue/redis/connect-redis.ts';
 import { deleteKeys } from '../test/helpers/delete-keys.ts';
+import { testJob } from '../test/helpers/job-factory.ts';
+import { chainFlow, renderOnlyFlow } from '../test/helpers/test-flows.ts';
 import { ms, percentile } from './stats.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -65,55 +65,6 @@ async function rawBullmq(): Promise<{ p50: number; p99: number; perSecond: numbe
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), perSecond };
 }
 
-const noop = (
-  name: string,
-  slot: number,
-  deps: string[],
-  queue: ComponentDef['queue'] = 'io',
-): ComponentDef => ({
-  name,
-  slot,
-  deps,
-  queue,
-  timeoutMs: 10_000,
-  retries: 0,
-});
-
-/** Four chained no-op components, one per module: three hops per job. */
-function chainFlow(): FlowDef {
-  return {
-    kind: 'imagine',
-    modules: [
-      { name: 'A', status: 'received', nextStatus: 'ingesting', components: [noop('a', 0, [])] },
-      { name: 'B', status: 'ingesting', nextStatus: 'rendering', components: [noop('b', 1, ['a'])] },
-      { name: 'C', status: 'rendering', nextStatus: 'encoding', components: [noop('c', 2, ['b'])] },
-      { name: 'D', status: 'encoding', nextStatus: 'delivering', components: [noop('d', 3, ['c'])] },
-    ],
-  };
-}
-
-function renderFirstFlow(): FlowDef {
-  return {
-    kind: 'imagine',
-    modules: [
-      {
-        name: 'Render',
-        status: 'received',
-        nextStatus: 'rendering',
-        components: [noop('render', 0, [], 'gpu')],
-      },
-    ],
-  };
-}
-
-let counter = 0;
-function job(owner: string) {
-  return createJob(
-    { kind: 'imagine', owner, origin: { surface: 'http' }, params: { prompt: 'bench', seed: 1 } },
-    { id: `${run}-${++counter}` },
-  );
-}
-
 async function orchestratorHops(): Promise<{ p50: number; p99: number; perSecond: number }> {
   const system = createQueueSystem({ redisUrl: url, prefix: `${run}-orch`, flowFor: chainFlow });
   const starts = new Map<string, Record<string, number>>();
@@ -136,7 +87,7 @@ async function orchestratorHops(): Promise<{ p50: number; p99: number; perSecond
   });
   const hops: number[] = [];
   for (let i = 0; i < N; i++) {
-    const j = job('key:bench');
+    const j = testJob('key:bench');
     const done = new Promise<void>((r) => {
       onDone = () => r();
     });
@@ -153,7 +104,9 @@ async function orchestratorHops(): Promise<{ p50: number; p99: number; perSecond
       if (++finished === N) r();
     };
   });
-  await Promise.all(Array.from({ length: N }, (_, i) => system.orchestrator.submit(job(`key:o${i % 10}`))));
+  await Promise.all(
+    Array.from({ length: N }, (_, i) => system.orchestrator.submit(testJob(`key:o${i % 10}`))),
+  );
   await all;
   const perSecond = N / ((performance.now() - t0) / 1000);
   await system.close();
@@ -161,7 +114,7 @@ async function orchestratorHops(): Promise<{ p50: number; p99: number; perSecond
 }
 
 async function submitToRender(): Promise<{ p50: number; p99: number }> {
-  const system = createQueueSystem({ redisUrl: url, prefix: `${run}-submit`, flowFor: renderFirstFlow });
+  const system = createQueueSystem({ redisUrl: url, prefix: `${run}-submit`, flowFor: renderOnlyFlow });
   let wake: (() => void) | undefined;
   let startedAt = 0;
   await system.startWorkers(
@@ -180,7 +133,7 @@ async function submitToRender(): Promise<{ p50: number; p99: number }> {
       wake = r;
     });
     const t0 = performance.now();
-    await system.orchestrator.submit(job(`key:s${i % 5}`));
+    await system.orchestrator.submit(testJob(`key:s${i % 5}`));
     await started;
     lat.push(startedAt - t0);
     await new Promise((r) => setTimeout(r, 2));

@@ -53,3 +53,31 @@ export function renderFlow(): FlowDef {
     ],
   };
 }
+
+/** Four chained components, one per module: three hops per job (the queue benchmark's flow). */
+export function chainFlow(): FlowDef {
+  return {
+    kind: 'imagine',
+    modules: [
+      { name: 'A', status: 'received', nextStatus: 'ingesting', components: [c('a', 0, [])] },
+      { name: 'B', status: 'ingesting', nextStatus: 'rendering', components: [c('b', 1, ['a'])] },
+      { name: 'C', status: 'rendering', nextStatus: 'encoding', components: [c('c', 2, ['b'])] },
+      { name: 'D', status: 'encoding', nextStatus: 'delivering', components: [c('d', 3, ['c'])] },
+    ],
+  };
+}
+
+/** A render on the GPU queue and nothing after it. */
+export function renderOnlyFlow(): FlowDef {
+  return {
+    kind: 'imagine',
+    modules: [
+      {
+        name: 'Render',
+        status: 'received',
+        nextStatus: 'rendering',
+        components: [c('render', 0, [], 'gpu')],
+      },
+    ],
+  };
+}
