@@ -10,6 +10,7 @@ import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { ModelFolderError } from './model-folder-error.ts';
 import { readModelSettings, usesGuidance } from './model-settings.ts';
+import { loadSdxlParts } from './sdxl-parts.ts';
 import { TextEncoder } from './text-encoder.ts';
 import { Unet } from './unet.ts';
 import { VaeDecoder, VaeEncoder } from './vae.ts';
@@ -117,7 +118,8 @@ export async function loadModelFolder(
   try {
     const scalingFactor = await scalingFactorOf(dir);
     const unetConfig = await readOptionalJson(path.join(dir, 'unet', 'config.json'));
-    const textEncoder = new TextEncoder(await open(textEncoderFile));
+    const textEncoderSession = await open(textEncoderFile);
+    const textEncoder = new TextEncoder(textEncoderSession);
     const unet = new Unet(
       await open(unetFile),
       typeof unetConfig?.in_channels === 'number' ? unetConfig.in_channels : undefined,
@@ -128,6 +130,9 @@ export async function loadModelFolder(
         `has ${unet.inChannels} input channels; expected 4 (base) or 9 (inpaint)`,
       );
     }
+    const sdxl = unet.takesSdxlConditioning
+      ? await loadSdxlParts(dir, index, textEncoderSession, open)
+      : undefined;
     const vaeDecoder = new VaeDecoder(await open(decoderFile), scalingFactor);
     // An encoder that samples inside its graph is opened as a copy that outputs mean and log-variance.
     const encoder = encoderFile ? vaeEncoderFile(encoderFile, settings) : undefined;
@@ -144,6 +149,7 @@ export async function loadModelFolder(
       unet,
       vaeEncoder,
       vaeDecoder,
+      ...(sdxl ? { sdxl } : {}),
       schedulerConfig,
       scalingFactor,
       isInpaint: unet.inChannels === 9,

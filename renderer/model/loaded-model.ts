@@ -2,6 +2,7 @@
 import type { RunClock, TimedSession } from '../onnx/timed-session.ts';
 import type { SchedulerConfig } from '../schedulers/scheduler.ts';
 import type { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
+import type { SdxlParts } from './sdxl-parts.ts';
 import type { TextEncoder } from './text-encoder.ts';
 import type { Unet } from './unet.ts';
 import type { VaeDecoder, VaeEncoder } from './vae.ts';
@@ -15,6 +16,8 @@ export interface LoadedModel {
   /** Absent in folders exported for txt2img only. */
   vaeEncoder?: VaeEncoder;
   vaeDecoder: VaeDecoder;
+  /** Present for SDXL folders (a UNet that takes text_embeds and time_ids). */
+  sdxl?: SdxlParts;
   schedulerConfig: SchedulerConfig;
   scalingFactor: number;
   /** A UNet with 9 input channels: latents, mask, masked-image latents. */

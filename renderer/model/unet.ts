@@ -3,8 +3,16 @@
 import { floatTensor, intTensor, readFloats, type TensorSpec } from '../onnx/tensor-io.ts';
 import type { TimedSession } from '../onnx/timed-session.ts';
 import { ModelFolderError } from './model-folder-error.ts';
+import { takesSdxlConditioning } from './sdxl-parts.ts';
 
 const KNOWN_INPUTS = new Set(['sample', 'timestep', 'encoder_hidden_states']);
+const SDXL_INPUTS = new Set([...KNOWN_INPUTS, 'text_embeds', 'time_ids']);
+
+/** SDXL's added conditioning: pooled text embeddings [B, P] and time ids [B, 5 or 6]. */
+export interface AddedConditioning {
+  textEmbeds: Float32Array;
+  timeIds: Float32Array;
+}
 
 export class Unet {
   readonly inChannels: number;
@@ -13,6 +21,8 @@ export class Unet {
   readonly frames?: number;
   /** Video exports that take text states per frame ([B * F, tokens, width]) name that dimension so. */
   readonly hiddenPerFrame: boolean;
+  /** Takes text_embeds and time_ids (SDXL). */
+  readonly takesSdxlConditioning: boolean;
   private readonly timestep: TensorSpec;
   private readonly sample: TensorSpec;
   private readonly hidden: TensorSpec;
@@ -35,7 +45,9 @@ export class Unet {
     this.sample = need('sample');
     this.timestep = need('timestep');
     this.hidden = need('encoder_hidden_states');
-    const extra = session.inputs.filter((i) => !KNOWN_INPUTS.has(i.name)).map((i) => i.name);
+    this.takesSdxlConditioning = takesSdxlConditioning(session.inputs.map((i) => i.name));
+    const known = this.takesSdxlConditioning ? SDXL_INPUTS : KNOWN_INPUTS;
+    const extra = session.inputs.filter((i) => !known.has(i.name)).map((i) => i.name);
     if (extra.length > 0) {
       throw new ModelFolderError(session.file, `has inputs this renderer does not feed: ${extra.join(', ')}`);
     }
@@ -59,6 +71,7 @@ export class Unet {
     t: number,
     hidden: Float32Array,
     hiddenDims: readonly [number, number, number],
+    added?: AddedConditioning,
   ): Promise<Float32Array> {
     const batch = dims[0];
     const shape = this.timestep.shape;
@@ -72,7 +85,17 @@ export class Unet {
         ? intTensor(this.timestep, tValues, tDims)
         : floatTensor(this.timestep, Float32Array.from(tValues), tDims),
       [this.hidden.name]: floatTensor(this.hidden, hidden, hiddenDims),
+      ...(added ? this.addedInputs(added, batch) : {}),
     });
     return readFloats(out[this.outName]);
+  }
+
+  private addedInputs(added: AddedConditioning, batch: number) {
+    const embeds = this.session.input('text_embeds')!;
+    const timeIds = this.session.input('time_ids')!;
+    return {
+      text_embeds: floatTensor(embeds, added.textEmbeds, [batch, added.textEmbeds.length / batch]),
+      time_ids: floatTensor(timeIds, added.timeIds, [batch, added.timeIds.length / batch]),
+    };
   }
 }

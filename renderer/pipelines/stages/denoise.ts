@@ -6,6 +6,7 @@ import type { LoadedModel } from '../../model/loaded-model.ts';
 import type { TorchGenerator } from '../../rng/torch-generator.ts';
 import type { Scheduler } from '../../schedulers/scheduler.ts';
 import { RenderCancelledError, type RenderHooks } from '../render-request.ts';
+import { sdxlTimeIds } from '../sdxl/time-ids.ts';
 import type { EncodedPrompt } from './encode-prompt.ts';
 
 export interface DenoiseInput {
@@ -40,6 +41,19 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
   const channels = perPicture / plane;
   let latents = input.latents;
   const batch = new Float32Array(halves * n * perPicture);
+  // SDXL: pooled embeddings and time ids ride along with every UNet call.
+  const added = text.pooled
+    ? {
+        textEmbeds: text.pooled,
+        timeIds: sdxlTimeIds(
+          latentSize.h * 8,
+          latentSize.w * 8,
+          halves * n,
+          input.withGuidance ? n : 0,
+          model.sdxl?.requiresAestheticsScore ?? false,
+        ),
+      }
+    : undefined;
 
   for (let s = 0; s < timesteps.length; s++) {
     if (hooks?.signal?.aborted) throw new RenderCancelledError();
@@ -58,6 +72,7 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
       t,
       text.hidden,
       text.dims,
+      added,
     );
     if (hooks?.signal?.aborted) throw new RenderCancelledError();
     const next: Float32Array[] = [];

@@ -3,6 +3,7 @@
 // 75-token chunks, each framed by start/end tokens, and the chunk embeddings concatenated along the
 // token axis.
 import type { LoadedModel } from '../../model/loaded-model.ts';
+import { encodeSdxlPrompt } from '../sdxl/encode-sdxl-prompt.ts';
 
 /** At most this many 75-token chunks; beyond it the prompt is cut, with a warning. */
 export const MAX_PROMPT_CHUNKS = 3;
@@ -11,6 +12,8 @@ export interface EncodedPrompt {
   /** [rows, tokens, width]: rows = count (no guidance) or 2 * count (uncond block, then cond block). */
   hidden: Float32Array;
   dims: [number, number, number];
+  /** SDXL: the pooled embeddings [rows, pooledWidth], rows as in `hidden`. */
+  pooled?: Float32Array;
   warnings: string[];
 }
 
@@ -32,6 +35,7 @@ export async function encodePrompt(
   count: number,
   withGuidance: boolean,
 ): Promise<EncodedPrompt> {
+  if (model.sdxl) return encodeSdxlPrompt(model, model.sdxl, prompt, negativePrompt, count, withGuidance);
   const warnings: string[] = [];
   const cond = chunksOf(model, prompt, 'prompt', warnings);
   const uncond = withGuidance ? chunksOf(model, negativePrompt, 'negative prompt', warnings) : [];
