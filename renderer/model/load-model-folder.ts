@@ -15,6 +15,7 @@ import { TextEncoder } from './text-encoder.ts';
 import { Unet } from './unet.ts';
 import { VaeDecoder, VaeEncoder } from './vae.ts';
 import { vaeEncoderFile } from './vae-encoder-file.ts';
+import { vaeFloat32File } from './vae-float32-file.ts';
 
 const DEFAULT_SCALING_FACTOR = 0.18215;
 
@@ -133,7 +134,10 @@ export async function loadModelFolder(
     const sdxl = unet.takesSdxlConditioning
       ? await loadSdxlParts(dir, index, textEncoderSession, open)
       : undefined;
-    const vaeDecoder = new VaeDecoder(await open(decoderFile), scalingFactor);
+    const vaeDecoder = new VaeDecoder(await open(decoderFile), scalingFactor, async () => {
+      settings.log?.(`warning: ${decoderFile} overflows in float16; decoding in float32 from now on`);
+      return open(vaeFloat32File(decoderFile, settings));
+    });
     // An encoder that samples inside its graph is opened as a copy that outputs mean and log-variance.
     const encoder = encoderFile ? vaeEncoderFile(encoderFile, settings) : undefined;
     if (encoder?.warning) settings.log?.(`warning: ${encoder.warning}`);

@@ -88,13 +88,19 @@ export class VaeEncoder {
   }
 }
 
+/** Opens a float32 copy of a float16 decoder, for decodes that overflow in float16. */
+export type Float32Decoder = () => Promise<TimedSession>;
+
 export class VaeDecoder {
   private readonly input: TensorSpec;
   private readonly outName: string;
+  /** Set on the first overflow; every later decode uses the float32 copy. */
+  private widened?: Promise<TimedSession>;
 
   constructor(
     private readonly session: TimedSession,
     private readonly scalingFactor: number,
+    private readonly float32?: Float32Decoder,
   ) {
     const input = session.input('latent_sample') ?? session.inputs[0];
     if (!input) throw new ModelFolderError(session.file, 'expected an input "latent_sample"');
@@ -102,14 +108,39 @@ export class VaeDecoder {
     this.outName = session.outputs.find((o) => o.name === 'sample')?.name ?? session.outputs[0].name;
   }
 
-  /** Scaled latents [B,4,h,w] to pictures [B,3,8h,8w] in about [-1,1]. */
+  /** A float16 decoder, which can overflow to NaN/inf. */
+  get isFloat16(): boolean {
+    return this.input.type === 'float16';
+  }
+
+  /**
+   * Scaled latents [B,4,h,w] to pictures [B,3,8h,8w] in about [-1,1]. A float16 decoder whose
+   * picture comes out non-finite decodes it again in float32, once, with a warning in `warnings`.
+   */
   async decode(
     latents: Float32Array,
     dims: readonly [number, number, number, number],
+    warnings?: string[],
   ): Promise<Float32Array> {
     const unscaled = new Float32Array(latents.length);
     for (let i = 0; i < latents.length; i++) unscaled[i] = latents[i] / this.scalingFactor;
-    const out = await this.session.run({ [this.input.name]: floatTensor(this.input, unscaled, dims) });
+    if (!this.widened) {
+      const pixels = await this.runOn(this.session, unscaled, dims);
+      if (!this.float32 || !this.isFloat16 || pixels.every(Number.isFinite)) return pixels;
+      this.widened = this.float32();
+    }
+    const warning = `${this.session.file} overflows in float16 (its pictures come out NaN/inf), so they are decoded again in float32; put a VAE decoder exported for fp16 (such as sdxl-vae-fp16-fix) in vae_decoder/ to fix that`;
+    if (warnings && !warnings.includes(warning)) warnings.push(warning);
+    return this.runOn(await this.widened, unscaled, dims);
+  }
+
+  private async runOn(
+    session: TimedSession,
+    unscaled: Float32Array,
+    dims: readonly [number, number, number, number],
+  ): Promise<Float32Array> {
+    const input = session.input(this.input.name) ?? this.input;
+    const out = await session.run({ [input.name]: floatTensor(input, unscaled, dims) });
     return readFloats(out[this.outName]);
   }
 }

@@ -24,7 +24,7 @@ export async function decodePictures(
   const { h, w } = run.latentSize;
   const images: RenderedImage[] = [];
   for (let i = 0; i < latents.length; i++) {
-    const pixels = await model.vaeDecoder.decode(latents[i], [1, 4, h, w]);
+    const pixels = await model.vaeDecoder.decode(latents[i], [1, 4, h, w], run.warnings);
     let rgb = tensorToRgb(pixels, 0, request.width, request.height);
     if (options.postprocess) rgb = options.postprocess(rgb);
     const parameters = pngParameters(model, request, run.seeds[i], options.parameters);
@@ -69,7 +69,7 @@ export function renderResult(
     images,
     width: run.request.width,
     height: run.request.height,
-    warnings,
+    warnings: [...warnings, ...run.warnings],
     model: run.model.name,
     pipeline,
     timings: run.timings(),

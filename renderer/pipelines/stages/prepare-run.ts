@@ -22,6 +22,8 @@ export interface Run {
   withGuidance: boolean;
   guidance: number;
   previewEvery?: number;
+  /** What the stages found that the user should know (a float16 VAE that overflowed). */
+  warnings: string[];
   timings: () => RenderResult['timings'];
 }
 
@@ -38,6 +40,7 @@ export function prepareRun(model: LoadedModel, request: RenderRequest): Run {
     withGuidance: request.guidance > 1 && model.usesGuidance,
     guidance: request.guidance,
     previewEvery: request.previewEvery,
+    warnings: [],
     timings,
   };
 }
