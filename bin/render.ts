@@ -56,6 +56,7 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
       defaults: config.defaults,
       extraFlags: CLI_FLAGS,
       video: videoFormatOf(args.out) !== undefined,
+      loraPaths: true,
     });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
@@ -63,7 +64,8 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
   }
   const checked = parsed
     ? paramsSchema(config.limits, config.defaults).safeParse(
-        { prompt: parsed.prompt, ...parsed.params },
+        // A --lora path is the CLI's own; parsePrompt has checked every --lora already.
+        { prompt: parsed.prompt, ...parsed.params, loras: undefined },
         { reportInput: true },
       )
     : undefined;
@@ -73,7 +75,7 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
   if (problems.length > 0 || !parsed || !checked?.success) {
     throw new ValidationError(problems.map(withSetting).map(videoFlagHint), 'cannot render');
   }
-  return { params: checked.data, given: parsed.params };
+  return { params: { ...checked.data, loras: parsed.params.loras }, given: parsed.params };
 }
 
 async function main(): Promise<void> {
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
       mask,
       maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
       previewEvery: args.previewDir ? 5 : 0,
+      loras: params.loras,
     },
     {
       onProgress: (p) => {

@@ -56,6 +56,8 @@ export const ConfigEnvSchema = z.object({
   /** Where `npm start` writes its sample picture. */
   OUT_DIR: z.string().min(1).default('out'),
   MODELS_DIR: z.string().min(1).optional(),
+  /** LoRA .safetensors files that prompts name (`--lora name`, `<lora:name:0.8>`). */
+  LORAS_DIR: z.string().min(1).optional(),
   DEFAULT_MODEL: z.string().min(1).default(DEFAULT_PARAMS.model),
   ORT_PROVIDERS: listVar
     .pipe(
@@ -114,6 +116,7 @@ export interface Config {
   dataDir: string;
   outDir: string;
   modelsDir: string;
+  lorasDir: string;
   defaultModel: string;
   onnx: {
     providers: (typeof EXECUTION_PROVIDERS)[number][];
@@ -239,6 +242,7 @@ function fromEnv(e: Env): Config {
     dataDir,
     outDir: e.OUT_DIR,
     modelsDir: e.MODELS_DIR ?? `${dataDir}/models`,
+    lorasDir: e.LORAS_DIR ?? `${dataDir}/loras`,
     defaultModel: e.DEFAULT_MODEL,
     onnx: {
       providers: e.ORT_PROVIDERS,

@@ -16,7 +16,8 @@ export type FlagName =
   | 'fps'
   | 'motion'
   | 'strength-schedule'
-  | 'morph-seed';
+  | 'morph-seed'
+  | 'lora';
 
 export const FLAG_NAMES: readonly FlagName[] = [
   'ar',
@@ -34,6 +35,7 @@ export const FLAG_NAMES: readonly FlagName[] = [
   'motion',
   'strength-schedule',
   'morph-seed',
+  'lora',
 ];
 
 /** Other spellings people bring from other tools. */
@@ -60,6 +62,7 @@ export const FLAG_EXAMPLES: Record<FlagName, string> = {
   motion: '--motion zoom-in:0.5+pan-left',
   'strength-schedule': '--strength-schedule 0:0.55,24:0.4',
   'morph-seed': '--morph-seed 43',
+  lora: '--lora my-style:0.8',
 };
 
 /** Sampler spellings from A1111, ComfyUI and diffusers, mapped to ours. */

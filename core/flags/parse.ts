@@ -8,6 +8,7 @@ import { problemsFromZod } from '../job/zod-problems.ts';
 import { didYouMean } from '../text/closest.ts';
 import { parseRatio, sizeForRatio } from './aspect.ts';
 import { FLAG_ALIASES, FLAG_EXAMPLES, FLAG_NAMES, type FlagName, normaliseSampler } from './flag-table.ts';
+import { extractPromptLoras, type LoraChoiceSpec, parseLoraSpec } from './lora-spec.ts';
 import { flagName, inlineValue, type Token, tokenize } from './tokens.ts';
 
 /** The params a prompt's flags set; everything else keeps the surface's defaults. */
@@ -22,6 +23,8 @@ export interface PromptParams {
   count?: number;
   strength?: number;
   model?: string;
+  /** From `--lora name:weight` (repeatable) and `<lora:name:weight>` in the text, in that order. */
+  loras?: LoraChoiceSpec[];
   video?: { frames?: number; fps?: number; motion?: string; strengthSchedule?: string; morphSeed?: number };
 }
 
@@ -45,6 +48,8 @@ export interface ParseOptions {
   extraFlags?: readonly string[];
   /** Whether the prompt is for a video; video flags are refused otherwise (always, until video exists). */
   video?: boolean;
+  /** Whether `--lora` may name a file by path (the CLI only; chat and HTTP name LoRAs in the folder). */
+  loraPaths?: boolean;
 }
 
 const VIDEO_FLAGS: readonly FlagName[] = ['frames', 'fps', 'motion', 'strength-schedule', 'morph-seed'];
@@ -83,7 +88,8 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
   const budget = options.budgetPixels ?? defaults.width * defaults.height;
   const allowVideo = options.video === true;
   const known = [...FLAG_NAMES, ...(options.extraFlags ?? [])];
-  const tokens = tokenize(text);
+  const promptLoras = extractPromptLoras(text);
+  const tokens = tokenize(promptLoras.text);
   const words: string[] = [];
   const problems: FieldProblem[] = [];
   const params: PromptParams = {};
@@ -129,6 +135,12 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
       negatives.push(value);
       continue;
     }
+    if (flag === 'lora') {
+      const spec = parseLoraSpec(value, options.loraPaths === true);
+      if (typeof spec === 'string') problems.push({ field: '--lora', value, problem: spec });
+      else params.loras = [...(params.loras ?? []), spec];
+      continue;
+    }
     const earlier = seen.get(flag);
     if (earlier !== undefined) {
       problems.push({
@@ -151,6 +163,11 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
     problems.push({ field: '--ar', problem: 'and --size both set the size: use one of them' });
   }
   if (negatives.length > 0) params.negativePrompt = negatives.join(', ');
+  for (const text of promptLoras.specs) {
+    const spec = parseLoraSpec(text, options.loraPaths === true);
+    if (typeof spec === 'string') problems.push({ field: `<lora:${text}>`, problem: spec });
+    else params.loras = [...(params.loras ?? []), spec];
+  }
   // Flags that failed above set nothing, so the range check names only the others: every problem at once.
   const prompt = words.join(' ');
   problems.push(...rangeProblems(prompt, params, limits, defaults, aspectRatio !== undefined));
@@ -240,6 +257,8 @@ function applyFlag(
     case 'model':
       params.model = value;
       return undefined;
+    case 'lora':
+      return undefined; // read above: it may repeat
   }
 }
 
@@ -267,7 +286,9 @@ function rangeProblems(
   defaults: Defaults,
   fromRatio: boolean,
 ): FieldProblem[] {
-  const result = paramsSchema(limits, defaults).safeParse({ prompt, ...params }, { reportInput: true });
+  // LoRA specs were checked as they were read (CLI paths included).
+  const { loras: _checked, ...rest } = params;
+  const result = paramsSchema(limits, defaults).safeParse({ prompt, ...rest }, { reportInput: true });
   if (result.success) return [];
   const sizeFields = new Set(['width', 'height', 'size']);
   return problemsFromZod(result.error).map((p) => ({

@@ -104,6 +104,24 @@ function buildParamsSchema(limits: Limits, defaults: Defaults) {
         .string()
         .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a model name (letters, digits, . _ -)')
         .default(defaults.model),
+      /** LoRAs merged into the model, each at its weight; absent means none. */
+      loras: z
+        .array(
+          z
+            .object({
+              // Files on the server are never named by path here; the render CLI checks its paths itself.
+              name: z
+                .string()
+                .regex(
+                  /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/,
+                  'must be a LoRA name from the LoRA folder (letters, digits, . _ -), not a path',
+                ),
+              weight: z.number().min(-4).max(4),
+            })
+            .strict(),
+        )
+        .max(8, 'must be at most 8 LoRAs')
+        .optional(),
     })
     .strict()
     .superRefine((p, ctx) => {

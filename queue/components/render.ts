@@ -61,6 +61,7 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
       mask: await load(media.mask),
       maskOptions: { blur: job.params.mask.blur, invert: job.params.mask.invert },
       previewEvery: 5,
+      loras: job.params.loras,
     };
     const callbacks = progressCallbacks(job, services);
     await callbacks.started();

@@ -31,6 +31,8 @@ export interface RenderRequest {
   maskOptions?: MaskOptions;
   /** Send a preview every this many steps (0 = never). */
   previewEvery?: number;
+  /** LoRAs merged into the model: names in the LoRA folder (paths from the CLI), each at its weight. */
+  loras?: { name: string; weight: number }[];
 }
 
 export interface RenderProgress {

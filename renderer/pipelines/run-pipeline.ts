@@ -1,4 +1,5 @@
 // Picks the pipeline for a request, and for inpaint the model's inpainting sibling when one is installed.
+import { modelWithLoras } from '../lora/model-with-loras.ts';
 import type { ModelCache } from '../model/model-cache.ts';
 import { img2img } from './img2img.ts';
 import { inpaint } from './inpaint.ts';
@@ -22,5 +23,9 @@ export async function runPipeline(
 ): Promise<RenderResult> {
   const pipeline = pipelineFor(request);
   const name = pipeline === 'inpaint' ? (cache.inpaintSibling(modelName) ?? modelName) : modelName;
-  return PIPELINES[pipeline](await cache.get(name), request, hooks);
+  return PIPELINES[pipeline](
+    await cache.get(await modelWithLoras(cache, name, request.loras)),
+    request,
+    hooks,
+  );
 }

@@ -1,5 +1,6 @@
 // EasyAnimate's infer_forward body, read into our job params. Defaults are EasyAnimate's own; the model
-// paths are accepted ("none" = default) and a LoRA is ignored with a warning. A video request
+// paths are accepted ("none" = default); a LoRA path names, by its file name, a LoRA in the LoRA folder
+// (files on the server are never opened by path), at lora_alpha_slider. A video request
 // (is_image false and length_slider above 1) becomes an animate job of length_slider frames.
 import { z } from 'zod';
 import type { FieldProblem } from '../../../core/errors.ts';
@@ -72,8 +73,7 @@ export function easyAnimateParams(
       problem: `must be one of ${Object.keys(EASYANIMATE_SAMPLERS).join(', ')}`,
     });
   }
-  if (modelFromPath(body.lora_model_path))
-    warnings.push('lora_model_path is not supported here and was ignored');
+  const lora = modelFromPath(body.lora_model_path);
   const model = modelFromPath(body.base_model_path) ?? chosenModel;
   const params: Record<string, unknown> = {
     prompt: body.prompt_textbox,
@@ -85,6 +85,7 @@ export function easyAnimateParams(
     height: body.height_slider,
     ...(body.seed_textbox !== -1 ? { seed: body.seed_textbox } : {}),
     ...(model ? { model } : {}),
+    ...(lora ? { loras: [{ name: lora, weight: body.lora_alpha_slider }] } : {}),
     ...(wantsVideo(body) ? { video: { frames: body.length_slider, fps: body.fps, format: 'mp4' } } : {}),
   };
   return { params, problems, warnings };
@@ -102,6 +103,7 @@ export function easyAnimateFieldOf(field: string): string {
     'params.seed': 'seed_textbox',
     'params.sampler': 'sampler_dropdown',
     'params.model': 'base_model_path',
+    'params.loras': 'lora_model_path',
     'params.video.frames': 'length_slider',
     'params.video.fps': 'fps',
   };

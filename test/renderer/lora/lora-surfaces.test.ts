@@ -1,0 +1,139 @@
+// Where users name LoRAs: `<lora:name:0.6>` in the prompt, `--lora name:0.6` and EasyAnimate's
+// lora_model_path / lora_alpha_slider all draw the same picture (the diffusers reference for that LoRA
+// and weight); a path is refused outside the CLI; a broken or unknown LoRA is a clear error.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EasyAnimateInferSchema, easyAnimateParams } from '../../../bots/http/compat/easyanimate-request.ts';
+import { paramsSchema, parseConfig, parsePrompt } from '../../../core/index.ts';
+import { ModelCache } from '../../../renderer/model/model-cache.ts';
+import type { RenderRequest } from '../../../renderer/pipelines/render-request.ts';
+import { runPipeline } from '../../../renderer/pipelines/run-pipeline.ts';
+
+const loraDir = fileURLToPath(new URL('../../../../shared/fidelity-lora/', import.meta.url));
+const tinyDir = fileURLToPath(new URL('../../../../shared/fidelity/models/tiny', import.meta.url));
+const PROMPT = 'a photograph of an astronaut riding a horse';
+
+describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on every surface', () => {
+  const lorasDir = mkdtempSync(path.join(tmpdir(), 'loras-'));
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'lora-cache-'));
+  let cache: ModelCache;
+  const savedEnv = process.env.LORAS_DIR;
+  beforeAll(() => {
+    copyFileSync(
+      path.join(loraDir, 'loras', 'tiny-lora.safetensors'),
+      path.join(lorasDir, 'tiny-style.safetensors'),
+    );
+    const whole = readFileSync(path.join(loraDir, 'loras', 'tiny-lora.safetensors'));
+    writeFileSync(path.join(lorasDir, 'cut.safetensors'), whole.subarray(0, whole.length - 1000));
+    process.env.LORAS_DIR = lorasDir;
+    cache = new ModelCache(
+      mkdtempSync(path.join(tmpdir(), 'lora-models-')),
+      { providers: ['cpu'], threads: 1, graphOptimization: 'all', cacheDir },
+      2 ** 30,
+    );
+  });
+  afterAll(async () => {
+    await cache.close();
+    if (savedEnv === undefined) delete process.env.LORAS_DIR;
+    else process.env.LORAS_DIR = savedEnv;
+    rmSync(lorasDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  function request(promptText: string): RenderRequest {
+    const config = parseConfig({});
+    const parsed = parsePrompt(promptText, { limits: config.limits, defaults: config.defaults });
+    const params = paramsSchema(config.limits, config.defaults).parse({
+      prompt: parsed.prompt,
+      ...parsed.params,
+    });
+    return {
+      prompt: params.prompt,
+      negativePrompt: '',
+      width: 128,
+      height: 128,
+      steps: 20,
+      guidance: 7.5,
+      sampler: 'euler_a',
+      seed: 42,
+      count: 1,
+      strength: 0.75,
+      loras: params.loras,
+    };
+  }
+
+  async function meanAbsToReference(png: Buffer): Promise<number> {
+    const ours = await sharp(png).removeAlpha().raw().toBuffer();
+    const ref = await sharp(path.join(loraDir, 'ref', 'lora-txt2img-euler_a-s42-w0.6.png'))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    let sum = 0;
+    for (let i = 0; i < ref.length; i++) sum += Math.abs(ours[i] - ref[i]);
+    return sum / ref.length;
+  }
+
+  it('draws the same picture from <lora:name:0.6>, --lora name:0.6 and the EasyAnimate fields', async () => {
+    const inPrompt = request(`${PROMPT} <lora:tiny-style:0.6>`);
+    const byFlag = request(`${PROMPT} --lora tiny-style:0.6`);
+    // The tag is gone from the text the encoder sees.
+    expect(inPrompt.prompt).toBe(PROMPT);
+    expect(inPrompt.loras).toEqual([{ name: 'tiny-style', weight: 0.6 }]);
+    expect(byFlag.loras).toEqual(inPrompt.loras);
+    const easy = easyAnimateParams(
+      EasyAnimateInferSchema.parse({
+        prompt_textbox: PROMPT,
+        is_image: true,
+        lora_model_path: 'models/Personalized_Model/tiny-style.safetensors',
+        lora_alpha_slider: 0.6,
+      }),
+      undefined,
+    );
+    expect(easy.warnings).toEqual([]);
+    const easyRequest = {
+      ...inPrompt,
+      loras: paramsSchema(parseConfig({}).limits, parseConfig({}).defaults).parse(easy.params).loras,
+    };
+    expect(easyRequest.loras).toEqual(inPrompt.loras);
+
+    const pictures = [];
+    for (const r of [inPrompt, byFlag, easyRequest])
+      pictures.push((await runPipeline(cache, tinyDir, r)).images[0].png);
+    expect(pictures[1].equals(pictures[0])).toBe(true);
+    expect(pictures[2].equals(pictures[0])).toBe(true);
+    // And it is the LoRA's picture: diffusers' reference for this LoRA at 0.6, not the base model's.
+    expect(await meanAbsToReference(pictures[0])).toBeLessThanOrEqual(0.05);
+    const plain = (await runPipeline(cache, tinyDir, request(PROMPT))).images[0].png;
+    expect(await meanAbsToReference(plain)).toBeGreaterThan(5);
+  });
+
+  it('refuses a LoRA path in a chat prompt, saying why', () => {
+    expect(() => parsePrompt('a fox --lora ../../etc/style.safetensors:0.8')).toThrow(
+      /--lora: .*is a path; here LoRAs are named from the server LoRA folder/,
+    );
+    expect(() => parsePrompt('a fox <lora:/srv/loras/style:0.8>')).toThrow(
+      /<lora:\/srv\/loras\/style:0.8> is a path/,
+    );
+    expect(() => parsePrompt('a fox --lora style:lots')).toThrow(/--lora: .*write --lora name:0.8/);
+    // The job schema refuses a path that arrives as JSON, too.
+    const config = parseConfig({});
+    const result = paramsSchema(config.limits, config.defaults).safeParse({
+      prompt: 'x',
+      loras: [{ name: '/etc/passwd', weight: 1 }],
+    });
+    expect(result.success).toBe(false);
+  });
+
+  it('tells the user which LoRAs exist when the name is unknown, and that a truncated file is truncated', async () => {
+    await expect(runPipeline(cache, tinyDir, request(`${PROMPT} --lora tiny-styel`))).rejects.toThrow(
+      /is not in the LoRA folder \(did you mean tiny-style\?\); available: cut, tiny-style/,
+    );
+    await expect(runPipeline(cache, tinyDir, request(`${PROMPT} <lora:cut:1>`))).rejects.toThrow(
+      /LoRA file .*cut\.safetensors is truncated/,
+    );
+  });
+});
