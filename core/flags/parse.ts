@@ -159,6 +159,12 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
     if (problem) problems.push({ field: `--${flag}`, value, problem });
     else if (flag === 'ar') aspectRatio = value;
   }
+  if (allowVideo && params.loras) {
+    problems.push({
+      field: '--lora',
+      problem: 'is merged into pictures only, not yet into videos: remove it for animate',
+    });
+  }
   if (seen.has('ar') && seen.has('size')) {
     problems.push({ field: '--ar', problem: 'and --size both set the size: use one of them' });
   }

@@ -74,6 +74,12 @@ export function easyAnimateParams(
     });
   }
   const lora = modelFromPath(body.lora_model_path);
+  if (lora && wantsVideo(body))
+    problems.push({
+      field: 'lora_model_path',
+      value: body.lora_model_path,
+      problem: 'is merged into pictures only, not yet into videos: use "none", or is_image true',
+    });
   const model = modelFromPath(body.base_model_path) ?? chosenModel;
   const params: Record<string, unknown> = {
     prompt: body.prompt_textbox,

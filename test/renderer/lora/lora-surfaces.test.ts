@@ -119,6 +119,19 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
       /<lora:\/srv\/loras\/style:0.8> is a path/,
     );
     expect(() => parsePrompt('a fox --lora style:lots')).toThrow(/--lora: .*write --lora name:0.8/);
+    // Videos do not merge LoRAs yet: refused, not ignored.
+    expect(() => parsePrompt('a fox --lora style', { video: true })).toThrow(
+      /--lora is merged into pictures only/,
+    );
+    const video = easyAnimateParams(
+      EasyAnimateInferSchema.parse({
+        prompt_textbox: 'x',
+        lora_model_path: 'a/style.safetensors',
+        length_slider: 16,
+      }),
+      undefined,
+    );
+    expect(video.problems.map((p) => p.field)).toEqual(['lora_model_path']);
     // The job schema refuses a path that arrives as JSON, too.
     const config = parseConfig({});
     const result = paramsSchema(config.limits, config.defaults).safeParse({
