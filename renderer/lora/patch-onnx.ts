@@ -28,7 +28,7 @@ interface Target {
 }
 
 /** The match key of a MatMul/Conv node, built from its scope the way LoRA names are built. */
-function nodeTarget(nodeName: string, component: LoraComponent): string | undefined {
+export function nodeTarget(nodeName: string, component: LoraComponent): string | undefined {
   const segments = nodeName.replace(/^\//, '').split('/');
   segments.pop(); // the op
   if (component === 'text_encoder') return textEncoderTarget(segments.join('.'));
