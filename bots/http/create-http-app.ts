@@ -19,6 +19,7 @@ import { easyAnimateRoutes } from './routes/easyanimate-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { hooksRoutes } from './routes/hooks-routes.ts';
 import { jobsRoutes } from './routes/jobs-routes.ts';
+import { a1111LorasRoutes, lorasRoutes } from './routes/loras-routes.ts';
 import { modelsRoutes } from './routes/models-routes.ts';
 import { webRoutes } from './web/web-routes.ts';
 
@@ -50,6 +51,8 @@ export function createHttpApp(deps: HttpDeps): Hono<HttpEnv> {
   app.route('/v1/jobs', jobsRoutes(s));
   app.route('/v1/artifacts', artifactsRoutes(s));
   app.route('/v1/models', modelsRoutes(s));
+  app.route('/v1/loras', lorasRoutes(s));
+  app.route('/sdapi/v1/loras', a1111LorasRoutes(s));
   app.route('/hooks', hooksRoutes(s, deps.hooks ?? []));
   app.route('/sdapi/v1', a1111Routes(s));
   app.route('/easyanimate', easyAnimateRoutes(s));
