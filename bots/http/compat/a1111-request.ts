@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { A1111_SAMPLER_NAMES, samplerFromA1111 } from '../../../core/a1111/sampler-names.ts';
 import type { FieldProblem } from '../../../core/errors.ts';
+import { extractPromptLoras, parseLoraSpec } from '../../../core/flags/lora-spec.ts';
 import { SAMPLERS, type Sampler } from '../../../core/job/limits.ts';
 import { A1111_SCHEDULERS, findA1111Scheduler } from './a1111-menus.ts';
 
@@ -115,7 +116,16 @@ export interface A1111Params {
 /** The params of either request; problems are named by A1111's field names. */
 export function a1111Params(body: A1111Txt2Img & Partial<A1111Img2Img>): A1111Params {
   const problems: FieldProblem[] = [];
-  const params: Record<string, unknown> = { prompt: body.prompt ?? '' };
+  // A1111's own `<lora:name:weight>` is read (and taken out of the text the model sees), as A1111 does.
+  const tagged = extractPromptLoras(body.prompt ?? '');
+  const params: Record<string, unknown> = { prompt: tagged.text };
+  const loras = [];
+  for (const spec of tagged.specs) {
+    const lora = parseLoraSpec(spec, false);
+    if (typeof lora === 'string') problems.push({ field: 'prompt', value: `<lora:${spec}>`, problem: lora });
+    else loras.push(lora);
+  }
+  if (loras.length > 0) params.loras = loras;
   const set = (key: string, value: unknown) => {
     if (value !== undefined && value !== null) params[key] = value;
   };

@@ -1,12 +1,14 @@
 // Where users name LoRAs: `<lora:name:0.6>` in the prompt, `--lora name:0.6` and EasyAnimate's
 // lora_model_path / lora_alpha_slider all draw the same picture (the diffusers reference for that LoRA
 // and weight); a path is refused outside the CLI; a broken or unknown LoRA is a clear error.
+
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { a1111Params } from '../../../bots/http/compat/a1111-request.ts';
 import { EasyAnimateInferSchema, easyAnimateParams } from '../../../bots/http/compat/easyanimate-request.ts';
 import { paramsSchema, parseConfig, parsePrompt } from '../../../core/index.ts';
 import { ModelCache } from '../../../renderer/model/model-cache.ts';
@@ -99,6 +101,16 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
       loras: paramsSchema(parseConfig({}).limits, parseConfig({}).defaults).parse(easy.params).loras,
     };
     expect(easyRequest.loras).toEqual(inPrompt.loras);
+    // A1111's txt2img reads the same tag out of its prompt.
+    const a1111 = a1111Params({ prompt: `${PROMPT} <lora:tiny-style:0.6>` } as Parameters<
+      typeof a1111Params
+    >[0]);
+    expect(a1111.params).toMatchObject({ prompt: PROMPT, loras: inPrompt.loras });
+    expect(
+      a1111Params({ prompt: 'x <lora:../secret:1>' } as Parameters<typeof a1111Params>[0]).problems.map(
+        (p) => p.problem,
+      ),
+    ).toEqual([expect.stringMatching(/is a path/)]);
 
     const pictures = [];
     for (const r of [inPrompt, byFlag, easyRequest])
