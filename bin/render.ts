@@ -65,7 +65,7 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
   const checked = parsed
     ? paramsSchema(config.limits, config.defaults).safeParse(
         // A --lora path is the CLI's own; parsePrompt has checked every --lora already.
-        { prompt: parsed.prompt, ...parsed.params, loras: undefined },
+        { prompt: parsed.prompt, ...parsed.params, loras: undefined, vae: undefined },
         { reportInput: true },
       )
     : undefined;
@@ -75,7 +75,10 @@ function readParams(args: RenderArgs, argProblems: FieldProblem[], config: Confi
   if (problems.length > 0 || !parsed || !checked?.success) {
     throw new ValidationError(problems.map(withSetting).map(videoFlagHint), 'cannot render');
   }
-  return { params: { ...checked.data, loras: parsed.params.loras }, given: parsed.params };
+  return {
+    params: { ...checked.data, loras: parsed.params.loras, vae: parsed.params.vae },
+    given: parsed.params,
+  };
 }
 
 async function main(): Promise<void> {
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
       maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
       previewEvery: args.previewDir ? 5 : 0,
       loras: params.loras,
+      vae: params.vae,
     },
     {
       onProgress: (p) => {

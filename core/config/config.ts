@@ -58,6 +58,8 @@ export const ConfigEnvSchema = z.object({
   MODELS_DIR: z.string().min(1).optional(),
   /** LoRA .safetensors files that prompts name (`--lora name`, `<lora:name:0.8>`). */
   LORAS_DIR: z.string().min(1).optional(),
+  /** Replacement VAE folders (vae_decoder/, vae_encoder/, config.json) that `--vae NAME` names. */
+  VAES_DIR: z.string().min(1).optional(),
   DEFAULT_MODEL: z.string().min(1).default(DEFAULT_PARAMS.model),
   ORT_PROVIDERS: listVar
     .pipe(
@@ -117,6 +119,7 @@ export interface Config {
   outDir: string;
   modelsDir: string;
   lorasDir: string;
+  vaesDir: string;
   defaultModel: string;
   onnx: {
     providers: (typeof EXECUTION_PROVIDERS)[number][];
@@ -243,6 +246,7 @@ function fromEnv(e: Env): Config {
     outDir: e.OUT_DIR,
     modelsDir: e.MODELS_DIR ?? `${dataDir}/models`,
     lorasDir: e.LORAS_DIR ?? `${dataDir}/loras`,
+    vaesDir: e.VAES_DIR ?? `${dataDir}/vaes`,
     defaultModel: e.DEFAULT_MODEL,
     onnx: {
       providers: e.ORT_PROVIDERS,

@@ -17,7 +17,8 @@ export type FlagName =
   | 'motion'
   | 'strength-schedule'
   | 'morph-seed'
-  | 'lora';
+  | 'lora'
+  | 'vae';
 
 export const FLAG_NAMES: readonly FlagName[] = [
   'ar',
@@ -36,6 +37,7 @@ export const FLAG_NAMES: readonly FlagName[] = [
   'strength-schedule',
   'morph-seed',
   'lora',
+  'vae',
 ];
 
 /** Other spellings people bring from other tools. */
@@ -63,6 +65,7 @@ export const FLAG_EXAMPLES: Record<FlagName, string> = {
   'strength-schedule': '--strength-schedule 0:0.55,24:0.4',
   'morph-seed': '--morph-seed 43',
   lora: '--lora my-style:0.8',
+  vae: '--vae sd-vae-ft-mse',
 };
 
 /** Sampler spellings from A1111, ComfyUI and diffusers, mapped to ours. */

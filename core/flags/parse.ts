@@ -8,7 +8,7 @@ import { problemsFromZod } from '../job/zod-problems.ts';
 import { didYouMean } from '../text/closest.ts';
 import { parseRatio, sizeForRatio } from './aspect.ts';
 import { FLAG_ALIASES, FLAG_EXAMPLES, FLAG_NAMES, type FlagName, normaliseSampler } from './flag-table.ts';
-import { extractPromptLoras, type LoraChoiceSpec, parseLoraSpec } from './lora-spec.ts';
+import { extractPromptLoras, isLoraPath, type LoraChoiceSpec, parseLoraSpec } from './lora-spec.ts';
 import { flagName, inlineValue, type Token, tokenize } from './tokens.ts';
 
 /** The params a prompt's flags set; everything else keeps the surface's defaults. */
@@ -25,6 +25,8 @@ export interface PromptParams {
   model?: string;
   /** From `--lora name:weight` (repeatable) and `<lora:name:weight>` in the text, in that order. */
   loras?: LoraChoiceSpec[];
+  /** `--vae NAME`: a VAE folder in the VAE folder (on the CLI also a path) used to encode and decode. */
+  vae?: string;
   video?: { frames?: number; fps?: number; motion?: string; strengthSchedule?: string; morphSeed?: number };
 }
 
@@ -155,9 +157,15 @@ export function parsePrompt(text: string, options: ParseOptions = {}): ParsedPro
       problems.push({ field: `--${flag}`, problem: VIDEO_AVAILABLE ? VIDEO_ONLY : NO_VIDEO_YET });
       continue;
     }
-    const problem = applyFlag(flag, value, params, budget, limits);
+    const problem = applyFlag(flag, value, params, budget, limits, options.loraPaths === true);
     if (problem) problems.push({ field: `--${flag}`, value, problem });
     else if (flag === 'ar') aspectRatio = value;
+  }
+  if (allowVideo && params.vae) {
+    problems.push({
+      field: '--vae',
+      problem: 'is used for pictures only, not yet for videos: remove it for animate',
+    });
   }
   if (allowVideo && params.loras) {
     problems.push({
@@ -197,6 +205,7 @@ function applyFlag(
   params: PromptParams,
   budget: number,
   limits: Limits,
+  loraPaths: boolean,
 ): string | undefined {
   const int = () => (INTEGER.test(value) ? Number(value) : undefined);
   const num = () => (DECIMAL.test(value) ? Number(value) : undefined);
@@ -265,6 +274,14 @@ function applyFlag(
       return undefined;
     case 'lora':
       return undefined; // read above: it may repeat
+    case 'vae': {
+      if (isLoraPath(value) && !loraPaths)
+        return 'is a path; here VAEs are named from the server VAE folder (e.g. --vae sd-vae-ft-mse), folders on the server cannot be chosen by path';
+      if (!isLoraPath(value) && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(value))
+        return 'must be a VAE name (letters, digits, . _ -), e.g. --vae sd-vae-ft-mse';
+      params.vae = value;
+      return undefined;
+    }
   }
 }
 
@@ -293,7 +310,7 @@ function rangeProblems(
   fromRatio: boolean,
 ): FieldProblem[] {
   // LoRA specs were checked as they were read (CLI paths included).
-  const { loras: _checked, ...rest } = params;
+  const { loras: _checked, vae: _vae, ...rest } = params;
   const result = paramsSchema(limits, defaults).safeParse({ prompt, ...rest }, { reportInput: true });
   if (result.success) return [];
   const sizeFields = new Set(['width', 'height', 'size']);

@@ -122,6 +122,14 @@ function buildParamsSchema(limits: Limits, defaults: Defaults) {
         )
         .max(8, 'must be at most 8 LoRAs')
         .optional(),
+      /** A VAE from the VAE folder in place of the model's own; absent means the model's. */
+      vae: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$/,
+          'must be a VAE name from the VAE folder (letters, digits, . _ -), not a path',
+        )
+        .optional(),
     })
     .strict()
     .superRefine((p, ctx) => {

@@ -62,6 +62,7 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
       maskOptions: { blur: job.params.mask.blur, invert: job.params.mask.invert },
       previewEvery: 5,
       loras: job.params.loras,
+      vae: job.params.vae,
     };
     const callbacks = progressCallbacks(job, services);
     await callbacks.started();

@@ -1,8 +1,12 @@
 // The model a request with LoRAs renders on: the patched copy of its folder, built once per
 // (model, LoRA files, weights) and then loaded, kept and evicted by the model cache like any model.
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../core/config/config.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { isLoraPath } from '../../core/flags/lora-spec.ts';
+import { didYouMean } from '../../core/text/closest.ts';
 import type { ModelCache } from '../model/model-cache.ts';
 import type { SessionSettings } from '../onnx/session-options.ts';
 import { loraFile } from './lora-folder.ts';
@@ -18,19 +22,42 @@ export function lorasDirFromEnv(): string {
   return parseConfig(process.env).lorasDir;
 }
 
-/** The model name or folder to render on: the model itself without LoRAs. */
+/** A VAE folder by name in VAES_DIR (a path as given: the CLI only). */
+export function vaeFolder(nameOrPath: string, vaesDir: string): string {
+  const dir = isLoraPath(nameOrPath) ? nameOrPath : path.join(vaesDir, nameOrPath);
+  if (!existsSync(path.join(dir, 'vae_decoder', 'model.onnx'))) {
+    const names = existsSync(vaesDir)
+      ? readdirSync(vaesDir).filter((n) => existsSync(path.join(vaesDir, n, 'vae_decoder', 'model.onnx')))
+      : [];
+    throw new ValidationError([
+      {
+        field: 'vae',
+        value: nameOrPath,
+        problem: isLoraPath(nameOrPath)
+          ? 'is not a VAE folder (expected vae_decoder/model.onnx inside)'
+          : `is not in the VAE folder${didYouMean(nameOrPath, names)}; available: ${names.sort().join(', ') || 'none'}`,
+      },
+    ]);
+  }
+  return dir;
+}
+
+/** The model name or folder to render on: the model itself without LoRAs or another VAE. */
 export async function modelWithLoras(
   cache: ModelCache,
   model: string,
   loras: readonly LoraRequest[] | undefined,
-  options: { lorasDir?: string; settings?: SessionSettings } = {},
+  vae?: string,
+  options: { lorasDir?: string; vaesDir?: string; settings?: SessionSettings } = {},
 ): Promise<string> {
-  if (!loras || loras.length === 0) return model;
-  const lorasDir = options.lorasDir ?? lorasDirFromEnv();
+  if ((!loras || loras.length === 0) && !vae) return model;
+  const config = parseConfig(process.env);
+  const lorasDir = options.lorasDir ?? config.lorasDir;
   const { dir } = cache.resolve(model);
   const patched = await patchedFolder({
     modelDir: dir,
-    loras: loras.map((l) => ({ file: loraFile(l.name, lorasDir), weight: l.weight })),
+    loras: (loras ?? []).map((l) => ({ file: loraFile(l.name, lorasDir), weight: l.weight })),
+    vaeDir: vae ? vaeFolder(vae, options.vaesDir ?? config.vaesDir) : undefined,
     cacheDir: path.join(options.settings?.cacheDir ?? tmpdir(), 'lora-models'),
     log: options.settings?.log,
   });

@@ -33,6 +33,8 @@ export interface RenderRequest {
   previewEvery?: number;
   /** LoRAs merged into the model: names in the LoRA folder (paths from the CLI), each at its weight. */
   loras?: { name: string; weight: number }[];
+  /** A replacement VAE (name in the VAE folder, or a CLI path) for encode and decode. */
+  vae?: string;
 }
 
 export interface RenderProgress {

@@ -24,7 +24,7 @@ export async function runPipeline(
   const pipeline = pipelineFor(request);
   const name = pipeline === 'inpaint' ? (cache.inpaintSibling(modelName) ?? modelName) : modelName;
   return PIPELINES[pipeline](
-    await cache.get(await modelWithLoras(cache, name, request.loras)),
+    await cache.get(await modelWithLoras(cache, name, request.loras, request.vae)),
     request,
     hooks,
   );

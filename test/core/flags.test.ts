@@ -88,7 +88,7 @@ describe('prompt flags', () => {
 
   it('suggests the closest flag for an unknown one', () => {
     expect(errorOf('a fox --sed 7')).toBe(
-      'cannot read the prompt: --sed is not a known flag (did you mean --seed?); known flags: --ar --seed --no --steps --cfg --sampler --n --strength --size --model --frames --fps --motion --strength-schedule --morph-seed --lora',
+      'cannot read the prompt: --sed is not a known flag (did you mean --seed?); known flags: --ar --seed --no --steps --cfg --sampler --n --strength --size --model --frames --fps --motion --strength-schedule --morph-seed --lora --vae',
     );
     expect(errorOf('a fox --stesp 7')).toContain('(did you mean --steps?)');
     expect(errorOf('a fox --zzzzzz 7')).not.toContain('did you mean');

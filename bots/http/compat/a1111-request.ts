@@ -32,7 +32,9 @@ export const A1111Txt2ImgSchema = z.looseObject({
   seed: optionalInt.describe('-1 = random'),
   batch_size: optionalInt,
   n_iter: optionalInt,
-  override_settings: z.looseObject({ sd_model_checkpoint: z.string().nullish() }).nullish(),
+  override_settings: z
+    .looseObject({ sd_model_checkpoint: z.string().nullish(), sd_vae: z.string().nullish() })
+    .nullish(),
 });
 
 export const A1111Img2ImgSchema = A1111Txt2ImgSchema.extend({
@@ -147,6 +149,9 @@ export function a1111Params(body: A1111Txt2Img & Partial<A1111Img2Img>): A1111Pa
   }
   const checkpoint = body.override_settings?.sd_model_checkpoint;
   if (checkpoint) params.model = modelFromCheckpoint(checkpoint);
+  // A1111's "Automatic" and "None" keep the model's own VAE; a file name names a folder in VAES_DIR.
+  const vae = body.override_settings?.sd_vae;
+  if (vae && !/^(automatic|none)$/i.test(vae.trim())) params.vae = modelFromCheckpoint(vae);
   set('strength', body.denoising_strength);
   if (body.mask) {
     params.mask = {

@@ -2,7 +2,7 @@
 // lora_model_path / lora_alpha_slider all draw the same picture (the diffusers reference for that LoRA
 // and weight); a path is refused outside the CLI; a broken or unknown LoRA is a clear error.
 
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,9 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
   const lorasDir = mkdtempSync(path.join(tmpdir(), 'loras-'));
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'lora-cache-'));
   let cache: ModelCache;
+  const vaesDir = mkdtempSync(path.join(tmpdir(), 'vaes-'));
   const savedEnv = process.env.LORAS_DIR;
+  const savedVaes = process.env.VAES_DIR;
   beforeAll(() => {
     copyFileSync(
       path.join(loraDir, 'loras', 'tiny-lora.safetensors'),
@@ -32,6 +34,8 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
     const whole = readFileSync(path.join(loraDir, 'loras', 'tiny-lora.safetensors'));
     writeFileSync(path.join(lorasDir, 'cut.safetensors'), whole.subarray(0, whole.length - 1000));
     process.env.LORAS_DIR = lorasDir;
+    cpSync(path.join(loraDir, 'vaes', 'vae-alt'), path.join(vaesDir, 'vae-alt'), { recursive: true });
+    process.env.VAES_DIR = vaesDir;
     cache = new ModelCache(
       mkdtempSync(path.join(tmpdir(), 'lora-models-')),
       { providers: ['cpu'], threads: 1, graphOptimization: 'all', cacheDir },
@@ -42,6 +46,9 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
     await cache.close();
     if (savedEnv === undefined) delete process.env.LORAS_DIR;
     else process.env.LORAS_DIR = savedEnv;
+    if (savedVaes === undefined) delete process.env.VAES_DIR;
+    else process.env.VAES_DIR = savedVaes;
+    rmSync(vaesDir, { recursive: true, force: true });
     rmSync(lorasDir, { recursive: true, force: true });
     rmSync(cacheDir, { recursive: true, force: true });
   });
@@ -65,12 +72,16 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
       count: 1,
       strength: 0.75,
       loras: params.loras,
+      vae: params.vae,
     };
   }
 
-  async function meanAbsToReference(png: Buffer): Promise<number> {
+  async function meanAbsToReference(
+    png: Buffer,
+    reference = 'lora-txt2img-euler_a-s42-w0.6.png',
+  ): Promise<number> {
     const ours = await sharp(png).removeAlpha().raw().toBuffer();
-    const ref = await sharp(path.join(loraDir, 'ref', 'lora-txt2img-euler_a-s42-w0.6.png'))
+    const ref = await sharp(path.join(loraDir, 'ref', reference))
       .removeAlpha()
       .raw()
       .toBuffer();
@@ -159,6 +170,24 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
     );
     await expect(runPipeline(cache, tinyDir, request(`${PROMPT} <lora:cut:1>`))).rejects.toThrow(
       /LoRA file .*cut\.safetensors is truncated/,
+    );
+  });
+
+  it('--vae NAME and A1111 override_settings.sd_vae draw with the VAE of VAES_DIR', async () => {
+    const byFlag = request(`${PROMPT} --vae vae-alt`);
+    expect(byFlag.vae).toBe('vae-alt');
+    const a1111 = a1111Params({
+      prompt: PROMPT,
+      override_settings: { sd_vae: 'vae-alt.safetensors' },
+    } as Parameters<typeof a1111Params>[0]);
+    expect(a1111.params.vae).toBe('vae-alt');
+    const png = (await runPipeline(cache, tinyDir, { ...byFlag, loras: undefined })).images[0].png;
+    expect(await meanAbsToReference(png, 'vae-txt2img-euler_a-s42.png')).toBeLessThanOrEqual(0.05);
+    expect(() => parsePrompt('a fox --vae /srv/vaes/x')).toThrow(
+      /--vae: .*is a path; here VAEs are named from the server VAE folder/,
+    );
+    await expect(runPipeline(cache, tinyDir, request(`${PROMPT} --vae vae-alr`))).rejects.toThrow(
+      /is not in the VAE folder \(did you mean vae-alt\?\); available: vae-alt/,
     );
   });
 });
