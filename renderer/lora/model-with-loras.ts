@@ -52,14 +52,15 @@ export async function modelWithLoras(
 ): Promise<string> {
   if ((!loras || loras.length === 0) && !vae) return model;
   const config = parseConfig(process.env);
+  const settings = options.settings ?? cache.settings;
   const lorasDir = options.lorasDir ?? config.lorasDir;
   const { dir } = cache.resolve(model);
   const patched = await patchedFolder({
     modelDir: dir,
     loras: (loras ?? []).map((l) => ({ file: loraFile(l.name, lorasDir), weight: l.weight })),
     vaeDir: vae ? vaeFolder(vae, options.vaesDir ?? config.vaesDir) : undefined,
-    cacheDir: path.join(options.settings?.cacheDir ?? tmpdir(), 'lora-models'),
-    log: options.settings?.log,
+    cacheDir: path.join(settings.cacheDir ?? tmpdir(), 'lora-models'),
+    log: settings.log,
   });
   return patched.dir;
 }

@@ -14,7 +14,7 @@ export class ModelCache {
 
   constructor(
     private readonly modelsDir: string,
-    private readonly settings: SessionSettings,
+    readonly settings: SessionSettings,
     private readonly budgetBytes: number,
   ) {}
 
