@@ -8,6 +8,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { isLoraPath } from '../../core/flags/lora-spec.ts';
 import { didYouMean } from '../../core/text/closest.ts';
 import type { ModelCache } from '../model/model-cache.ts';
+import { readModelSettings } from '../model/model-settings.ts';
 import type { SessionSettings } from '../onnx/session-options.ts';
 import { loraFile } from './lora-folder.ts';
 import { patchedFolder } from './patched-folder.ts';
@@ -50,15 +51,18 @@ export async function modelWithLoras(
   vae?: string,
   options: { lorasDir?: string; vaesDir?: string; settings?: SessionSettings } = {},
 ): Promise<string> {
-  if ((!loras || loras.length === 0) && !vae) return model;
+  const { dir } = cache.resolve(model);
+  // The model's own default VAE (imagine.json), when the job names none; its path is relative to the model.
+  const ownVae = vae ? undefined : readModelSettings(dir).vae;
+  const chosenVae = vae ?? (ownVae && isLoraPath(ownVae) ? path.resolve(dir, ownVae) : ownVae);
+  if ((!loras || loras.length === 0) && !chosenVae) return model;
   const config = parseConfig(process.env);
   const settings = options.settings ?? cache.settings;
   const lorasDir = options.lorasDir ?? config.lorasDir;
-  const { dir } = cache.resolve(model);
   const patched = await patchedFolder({
     modelDir: dir,
     loras: (loras ?? []).map((l) => ({ file: loraFile(l.name, lorasDir), weight: l.weight })),
-    vaeDir: vae ? vaeFolder(vae, options.vaesDir ?? config.vaesDir) : undefined,
+    vaeDir: chosenVae ? vaeFolder(chosenVae, options.vaesDir ?? config.vaesDir) : undefined,
     cacheDir: path.join(settings.cacheDir ?? tmpdir(), 'lora-models'),
     log: settings.log,
   });

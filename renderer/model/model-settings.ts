@@ -1,7 +1,8 @@
 // Optional per-model settings in `imagine.json` beside `model_index.json`:
 //   { "inpaintModel": "sd15-inpainting", "guidance": false }
 // `inpaintModel` names the folder inpaint jobs use instead of `<name>-inpaint`; `guidance: false`
-// marks a distilled model (LCM, Turbo) that runs without the guidance batch.
+// marks a distilled model (LCM, Turbo) that runs without the guidance batch; `vae` names the replacement
+// VAE (in VAES_DIR, or a folder path relative to the model) used when a job names none.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError } from './model-folder-error.ts';
@@ -9,6 +10,7 @@ import { ModelFolderError } from './model-folder-error.ts';
 export interface ModelSettings {
   inpaintModel?: string;
   guidance?: boolean;
+  vae?: string;
 }
 
 export function readModelSettings(dir: string): ModelSettings {
@@ -38,7 +40,14 @@ export function readModelSettings(dir: string): ModelSettings {
   if (v.guidance !== undefined && typeof v.guidance !== 'boolean') {
     throw new ModelFolderError(file, '"guidance" must be true or false');
   }
-  return { inpaintModel: v.inpaintModel as string | undefined, guidance: v.guidance as boolean | undefined };
+  if (v.vae !== undefined && (typeof v.vae !== 'string' || v.vae === '')) {
+    throw new ModelFolderError(file, '"vae" must name a VAE folder (in VAES_DIR, or a path)');
+  }
+  return {
+    inpaintModel: v.inpaintModel as string | undefined,
+    guidance: v.guidance as boolean | undefined,
+    ...(v.vae !== undefined ? { vae: v.vae as string } : {}),
+  };
 }
 
 /** Distilled pipelines that run without classifier-free guidance. */

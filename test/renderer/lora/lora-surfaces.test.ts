@@ -190,4 +190,13 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
       /is not in the VAE folder \(did you mean vae-alt\?\); available: vae-alt/,
     );
   });
+
+  it("uses the model's default VAE from imagine.json when the job names none", async () => {
+    const modelDir = path.join(mkdtempSync(path.join(tmpdir(), 'vae-default-')), 'tiny');
+    cpSync(tinyDir, modelDir, { recursive: true });
+    writeFileSync(path.join(modelDir, 'imagine.json'), JSON.stringify({ vae: 'vae-alt' }));
+    const png = (await runPipeline(cache, modelDir, request(PROMPT))).images[0].png;
+    expect(await meanAbsToReference(png, 'vae-txt2img-euler_a-s42.png')).toBeLessThanOrEqual(0.05);
+    rmSync(path.dirname(modelDir), { recursive: true, force: true });
+  });
 });
