@@ -43,19 +43,22 @@ export function vaeFolder(nameOrPath: string, vaesDir: string): string {
   return dir;
 }
 
-/** The model name or folder to render on: the model itself without LoRAs or another VAE. */
+/**
+ * The model name or folder to render on (the model itself without LoRAs or another VAE), and what
+ * the user should be told: LoRA keys that match nothing in the model are not silently dropped.
+ */
 export async function modelWithLoras(
   cache: ModelCache,
   model: string,
   loras: readonly LoraRequest[] | undefined,
   vae?: string,
   options: { lorasDir?: string; vaesDir?: string; settings?: SessionSettings } = {},
-): Promise<string> {
+): Promise<{ model: string; warnings: string[] }> {
   const { dir } = cache.resolve(model);
   // The model's own default VAE (imagine.json), when the job names none; its path is relative to the model.
   const ownVae = vae ? undefined : readModelSettings(dir).vae;
   const chosenVae = vae ?? (ownVae && isLoraPath(ownVae) ? path.resolve(dir, ownVae) : ownVae);
-  if ((!loras || loras.length === 0) && !chosenVae) return model;
+  if ((!loras || loras.length === 0) && !chosenVae) return { model, warnings: [] };
   const config = parseConfig(process.env);
   const settings = options.settings ?? cache.settings;
   const lorasDir = options.lorasDir ?? config.lorasDir;
@@ -66,5 +69,11 @@ export async function modelWithLoras(
     cacheDir: path.join(settings.cacheDir ?? tmpdir(), 'lora-models'),
     log: settings.log,
   });
-  return patched.dir;
+  const warnings = patched.unmatched
+    .filter((u) => u.keys.length > 0)
+    .map(
+      (u) =>
+        `LoRA ${path.basename(u.file)}: ${u.keys.length} of its modules match nothing in ${model} (${u.keys.slice(0, 3).join(', ')}${u.keys.length > 3 ? ', ...' : ''}); is it made for this kind of model?`,
+    );
+  return { model: patched.dir, warnings };
 }

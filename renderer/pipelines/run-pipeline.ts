@@ -23,9 +23,7 @@ export async function runPipeline(
 ): Promise<RenderResult> {
   const pipeline = pipelineFor(request);
   const name = pipeline === 'inpaint' ? (cache.inpaintSibling(modelName) ?? modelName) : modelName;
-  return PIPELINES[pipeline](
-    await cache.get(await modelWithLoras(cache, name, request.loras, request.vae)),
-    request,
-    hooks,
-  );
+  const chosen = await modelWithLoras(cache, name, request.loras, request.vae);
+  const result = await PIPELINES[pipeline](await cache.get(chosen.model), request, hooks);
+  return { ...result, warnings: [...chosen.warnings, ...result.warnings] };
 }

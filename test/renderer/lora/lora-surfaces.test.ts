@@ -90,6 +90,38 @@ describe.skipIf(!existsSync(loraDir) || !existsSync(tinyDir))('LoRAs named on ev
     return sum / ref.length;
   }
 
+  it('tells, in the result, of LoRA modules that match nothing in the model', async () => {
+    // A safetensors file with one module for a block the tiny model does not have.
+    const tensors = {
+      'lora_unet_down_blocks_9_attentions_0_transformer_blocks_0_attn1_to_q.lora_down.weight': [1, 2],
+      'lora_unet_down_blocks_9_attentions_0_transformer_blocks_0_attn1_to_q.lora_up.weight': [2, 1],
+    };
+    const header: Record<string, unknown> = {};
+    let offset = 0;
+    for (const [name, shape] of Object.entries(tensors)) {
+      header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + 8] };
+      offset += 8;
+    }
+    const json = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(
+      path.join(lorasDir, 'other-model.safetensors'),
+      Buffer.concat([length, json, Buffer.alloc(offset)]),
+    );
+    // Removed again at once: the other tests read the folder's list of names.
+    const result = await runPipeline(cache, tinyDir, request(`${PROMPT} <lora:other-model:1>`)).finally(() =>
+      rmSync(path.join(lorasDir, 'other-model.safetensors')),
+    );
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /^LoRA other-model\.safetensors: 1 of its modules match nothing in .*down_blocks_9/,
+      ),
+    ]);
+    const plain = await runPipeline(cache, tinyDir, request(PROMPT));
+    expect(plain.warnings).toEqual([]);
+  });
+
   it('draws the same picture from <lora:name:0.6>, --lora name:0.6 and the EasyAnimate fields', async () => {
     const inPrompt = request(`${PROMPT} <lora:tiny-style:0.6>`);
     const byFlag = request(`${PROMPT} --lora tiny-style:0.6`);
