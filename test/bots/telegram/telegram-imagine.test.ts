@@ -9,6 +9,7 @@ import { createTelegramSurface } from '../../../bots/telegram/start-telegram.ts'
 import { parseConfig } from '../../../core/config/config.ts';
 import { FakeBotApi } from '../../fakes/telegram/fake-bot-api.ts';
 import { cornerShare, isBlue, isRed, isYellow, share } from '../../helpers/picture.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 import { buttonData, buttons, inChat, nextPhoto, photosIn, textIn } from './bot-calls.ts';
 import { startTelegramHarness, type TelegramHarness } from './telegram-harness.ts';
 
@@ -359,8 +360,15 @@ describe('several pictures, restarts and other messages', () => {
     const variation = await nextPhoto(fake, chat, 1, 'the variation of picture 2');
     expect(variation.caption).toContain('strength 0.6');
     const links = new JobMessages(h.stack.system.redis, h.stack.system.orchestrator.keys.prefix);
-    const gridJob = await links.jobOf(messageKey(chat.id, grid.message.message_id));
-    const variationJob = await links.jobOf(messageKey(chat.id, variation.message.message_id));
+    // The replier links a result to its job once Telegram has answered the upload: wait for it.
+    const gridJob = await waitFor(
+      () => links.jobOf(messageKey(chat.id, grid.message.message_id)),
+      'the grid linked to its job',
+    );
+    const variationJob = await waitFor(
+      () => links.jobOf(messageKey(chat.id, variation.message.message_id)),
+      'the variation linked to its job',
+    );
     const [parent, child] = await Promise.all([
       h.stack.system.orchestrator.state(gridJob!),
       h.stack.system.orchestrator.state(variationJob!),
