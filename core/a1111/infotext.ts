@@ -86,8 +86,15 @@ function integer(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** Reads an infotext back; prompt lines before `Negative prompt:`, negative lines after it. */
-export function parseA1111Parameters(text: string): ParsedA1111Parameters {
+/**
+ * An infotext split as A1111 splits it: prompt lines before `Negative prompt:`, negative lines after
+ * it, and the `Key: value` fields of the settings line in order, values unquoted.
+ */
+export function splitA1111Infotext(text: string): {
+  prompt: string;
+  negativePrompt: string;
+  fields: [key: string, value: string][];
+} {
   const lines = text.trim().split('\n');
   let settings = lines.pop() ?? '';
   // A last line with fewer than three fields is still prompt text, as in A1111.
@@ -106,12 +113,21 @@ export function parseA1111Parameters(text: string): ParsedA1111Parameters {
     }
     (inNegative ? negative : prompt).push(line);
   }
-  const fields = new Map<string, string>();
-  for (const [, key, value] of settings.matchAll(FIELD)) fields.set(key, unquote(value));
+  const fields = [...settings.matchAll(FIELD)].map(([, key, value]): [string, string] => [
+    key,
+    unquote(value),
+  ]);
+  return { prompt: prompt.join('\n'), negativePrompt: negative.join('\n'), fields };
+}
+
+/** Reads an infotext back into our parameters. */
+export function parseA1111Parameters(text: string): ParsedA1111Parameters {
+  const split = splitA1111Infotext(text);
+  const fields = new Map(split.fields);
 
   const out: ParsedA1111Parameters = {
-    prompt: prompt.join('\n'),
-    negativePrompt: negative.join('\n'),
+    prompt: split.prompt,
+    negativePrompt: split.negativePrompt,
     extra: {},
   };
   const consumed = new Set(BASE_KEYS);

@@ -4,49 +4,20 @@
 // schedule written apart from the sampler as A1111 1.9+ does (`DPM++ 2M Karras` -> `DPM++ 2M` +
 // `Schedule type: Karras`).
 
-/** One `Key: value` of the settings line; a value with , : or a newline is a JSON string. */
-const FIELD = /\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/g;
+import { splitA1111Infotext } from '../../../core/a1111/infotext.ts';
+
 const SIZE = /^(\d+)x(\d+)$/;
-const NEGATIVE = 'Negative prompt:';
 /** The schedules A1111 names inside a sampler's name before 1.9. */
 const SCHEDULES = ['Karras', 'Exponential'];
 
-function unquote(value: string): string {
-  if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'string' ? parsed : value;
-  } catch {
-    return value;
-  }
-}
-
 export function a1111InfotextFields(text: string): Record<string, string> {
   if (text.trim() === '') return {};
-  const lines = text.trim().split('\n');
-  let settings = lines.pop() ?? '';
-  // A last line with fewer than three fields is still prompt text, as in A1111.
-  if ([...settings.matchAll(FIELD)].length < 3) {
-    lines.push(settings);
-    settings = '';
-  }
-  const prompt: string[] = [];
-  const negative: string[] = [];
-  let inNegative = false;
-  for (const raw of lines) {
-    let line = raw.trim();
-    if (line.startsWith(NEGATIVE)) {
-      inNegative = true;
-      line = line.slice(NEGATIVE.length).trim();
-    }
-    (inNegative ? negative : prompt).push(line);
-  }
+  const split = splitA1111Infotext(text);
   // No prototype: a field named "__proto__" stays an ordinary entry.
   const out: Record<string, string> = Object.create(null);
-  out.Prompt = prompt.join('\n');
-  out['Negative prompt'] = negative.join('\n');
-  for (const [, key, raw] of settings.matchAll(FIELD)) {
-    const value = unquote(raw);
+  out.Prompt = split.prompt;
+  out['Negative prompt'] = split.negativePrompt;
+  for (const [key, value] of split.fields) {
     const size = SIZE.exec(value);
     if (size) {
       out[`${key}-1`] = size[1];
