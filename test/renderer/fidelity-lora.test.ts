@@ -5,14 +5,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_FLAGS, parseRenderArgs } from '../../bin/render-args.ts';
-import { paramsSchema, parseConfig, parsePrompt } from '../../core/index.ts';
 import { type LoraChoice, patchedFolder } from '../../renderer/lora/patched-folder.ts';
 import { ModelCache } from '../../renderer/model/model-cache.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { runPipeline } from '../../renderer/pipelines/run-pipeline.ts';
+import { cliRequest, expectReferencesMatched, type Tolerance } from '../helpers/fidelity-cases.ts';
 
 const loraDir = fileURLToPath(new URL('../../../shared/fidelity-lora/', import.meta.url));
 const fidelityDir = fileURLToPath(new URL('../../../shared/fidelity/', import.meta.url));
@@ -27,13 +25,8 @@ interface LoraCase {
   reference: string[];
 }
 
-async function rgb(png: Buffer | string): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-}
-
 /** `--lora FILE:WEIGHT` and `--vae FOLDER` taken out of the arguments; the rest as the render CLI reads it. */
-function cliRequest(c: LoraCase): {
+function caseRequest(c: LoraCase): {
   model: string;
   loras: LoraChoice[];
   vae?: string;
@@ -56,36 +49,7 @@ function cliRequest(c: LoraCase): {
     } else if (argv[i] === '--vae') vae = argv[++i];
     else rest.push(argv[i]);
   }
-  const { args, problems } = parseRenderArgs(rest);
-  expect(problems).toEqual([]);
-  const config = parseConfig({});
-  const parsed = parsePrompt(args.promptText, {
-    limits: config.limits,
-    defaults: config.defaults,
-    extraFlags: CLI_FLAGS,
-  });
-  const params = paramsSchema(config.limits, config.defaults).parse({
-    prompt: parsed.prompt,
-    ...parsed.params,
-  });
-  return {
-    model: args.model ?? params.model,
-    loras,
-    vae,
-    request: {
-      prompt: params.prompt,
-      negativePrompt: params.negativePrompt,
-      width: params.width,
-      height: params.height,
-      steps: params.steps,
-      guidance: params.guidance,
-      sampler: params.sampler,
-      seed: params.seed ?? 0,
-      count: params.count,
-      strength: params.strength ?? config.defaults.strength,
-      image: args.image ? readFileSync(args.image) : undefined,
-    },
-  };
+  return { ...cliRequest(rest), loras, vae };
 }
 
 describe('fidelity: LoRAs and a swapped VAE draw what diffusers drew', () => {
@@ -94,7 +58,7 @@ describe('fidelity: LoRAs and a swapped VAE draw what diffusers drew', () => {
     return;
   }
   const file = JSON.parse(readFileSync(casesFile, 'utf8')) as {
-    tolerance: { max_abs: number; mean_abs: number };
+    tolerance: Tolerance;
     cases: LoraCase[];
   };
   const { tolerance } = file;
@@ -124,7 +88,7 @@ describe('fidelity: LoRAs and a swapped VAE draw what diffusers drew', () => {
 
   for (const c of file.cases) {
     it(`${c.name} matches diffusers (max abs <= ${tolerance.max_abs}, mean abs <= ${tolerance.mean_abs})`, async () => {
-      const { model, loras, vae, request } = cliRequest(c);
+      const { model, loras, vae, request } = caseRequest(c);
       expect(loras.map((l) => `${path.basename(l.file)}:${l.weight}`)).toEqual(
         (c.lora ?? []).map((l) => `${l.file}:${l.weight}`),
       );
@@ -132,28 +96,13 @@ describe('fidelity: LoRAs and a swapped VAE draw what diffusers drew', () => {
       // Every key of every file found its module.
       expect(patched.unmatched.flatMap((u) => u.keys)).toEqual([]);
       const result = await runPipeline(cache, patched.dir, request);
-      expect(result.images).toHaveLength(c.reference.length);
-      let max = 0;
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < c.reference.length; i++) {
-        const ours = await rgb(result.images[i].png);
-        const theirs = await rgb(path.join(loraDir, c.reference[i]));
-        expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
-        for (let k = 0; k < theirs.data.length; k++) {
-          const d = Math.abs(ours.data[k] - theirs.data[k]);
-          if (d > max) max = d;
-          sum += d;
-        }
-        count += theirs.data.length;
-      }
-      const mean = sum / count;
-      const pass = max <= tolerance.max_abs && mean <= tolerance.mean_abs;
-      console.log(
-        `${pass ? 'PASS' : 'FAIL'} fidelity-lora ${c.name} max_abs=${max} mean_abs=${mean.toFixed(4)}`,
+      await expectReferencesMatched(
+        `fidelity-lora ${c.name}`,
+        result.images.map((i) => i.png),
+        loraDir,
+        c.reference,
+        tolerance,
       );
-      expect(max).toBeLessThanOrEqual(tolerance.max_abs);
-      expect(mean).toBeLessThanOrEqual(tolerance.mean_abs);
     });
   }
 });

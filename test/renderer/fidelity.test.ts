@@ -5,14 +5,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_FLAGS, parseRenderArgs } from '../../bin/render-args.ts';
-import { paramsSchema, parseConfig, parsePrompt } from '../../core/index.ts';
 import type { Sampler } from '../../core/job/limits.ts';
 import { ModelCache } from '../../renderer/model/model-cache.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { runPipeline } from '../../renderer/pipelines/run-pipeline.ts';
+import { cliRequest, expectReferencesMatched, type Tolerance } from '../helpers/fidelity-cases.ts';
 
 const fidelityDir = fileURLToPath(new URL('../../../shared/fidelity/', import.meta.url));
 const casesFile = path.join(fidelityDir, 'cases.json');
@@ -35,58 +33,15 @@ interface FidelityCase {
   reference: string[];
 }
 
-interface Tolerance {
-  max_abs: number;
-  mean_abs: number;
-}
-
-/** Raw 8-bit RGB of a PNG. */
-async function rgb(png: Buffer | string): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-}
-
-/**
- * The request the render CLI makes of the case's `cli_args`: its own argument splitter, the chat
- * prompt parser and the params schema at the default config, as bin/render.ts uses them.
- */
-function cliRequest(c: FidelityCase): { model: string; request: RenderRequest } {
-  const argv = c.cli_args.map((a) =>
-    a
-      .replaceAll('{models}', path.join(fidelityDir, 'models'))
-      .replaceAll('{inputs}', path.join(fidelityDir, 'inputs')),
+/** The case's CLI arguments, its folders filled in, read as the render CLI reads them. */
+function caseRequest(c: FidelityCase): { model: string; request: RenderRequest } {
+  return cliRequest(
+    c.cli_args.map((a) =>
+      a
+        .replaceAll('{models}', path.join(fidelityDir, 'models'))
+        .replaceAll('{inputs}', path.join(fidelityDir, 'inputs')),
+    ),
   );
-  const { args, problems } = parseRenderArgs(argv);
-  expect(problems).toEqual([]);
-  const config = parseConfig({});
-  const parsed = parsePrompt(args.promptText, {
-    limits: config.limits,
-    defaults: config.defaults,
-    extraFlags: CLI_FLAGS,
-  });
-  const params = paramsSchema(config.limits, config.defaults).parse({
-    prompt: parsed.prompt,
-    ...parsed.params,
-  });
-  const isInpaint = args.mask !== undefined;
-  return {
-    model: args.model ?? params.model,
-    request: {
-      prompt: params.prompt,
-      negativePrompt: params.negativePrompt,
-      width: params.width,
-      height: params.height,
-      steps: params.steps,
-      guidance: params.guidance,
-      sampler: params.sampler,
-      seed: params.seed ?? 0,
-      count: params.count,
-      strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
-      image: args.image ? readFileSync(args.image) : undefined,
-      mask: args.mask ? readFileSync(args.mask) : undefined,
-      maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
-    },
-  };
 }
 
 describe('fidelity: our pipelines draw what diffusers drew', () => {
@@ -116,7 +71,7 @@ describe('fidelity: our pipelines draw what diffusers drew', () => {
 
   for (const c of file.cases) {
     it(`${c.name} matches diffusers (max abs <= ${tolerance.max_abs}, mean abs <= ${tolerance.mean_abs})`, async () => {
-      const { model, request } = cliRequest(c);
+      const { model, request } = caseRequest(c);
       // The case's own fields say the same as its CLI arguments.
       expect(path.basename(model)).toBe(c.model);
       expect(request).toMatchObject({
@@ -132,31 +87,18 @@ describe('fidelity: our pipelines draw what diffusers drew', () => {
         ...(c.strength === undefined ? {} : { strength: c.strength }),
       });
       const result = await runPipeline(cache, model, request);
-      expect(result.images).toHaveLength(c.reference.length);
       if (c.model === 'tiny-latent-sample') {
         // This encoder samples inside its graph: the same seed must still give the same picture.
         const again = await runPipeline(cache, model, request);
         expect(again.images.map((i) => i.png.equals(result.images[0].png))).toEqual([true]);
       }
-      let max = 0;
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < c.reference.length; i++) {
-        const ours = await rgb(result.images[i].png);
-        const theirs = await rgb(path.join(fidelityDir, c.reference[i]));
-        expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
-        for (let k = 0; k < theirs.data.length; k++) {
-          const d = Math.abs(ours.data[k] - theirs.data[k]);
-          if (d > max) max = d;
-          sum += d;
-        }
-        count += theirs.data.length;
-      }
-      const mean = sum / count;
-      const pass = max <= tolerance.max_abs && mean <= tolerance.mean_abs;
-      console.log(`${pass ? 'PASS' : 'FAIL'} fidelity ${c.name} max_abs=${max} mean_abs=${mean.toFixed(4)}`);
-      expect(max).toBeLessThanOrEqual(tolerance.max_abs);
-      expect(mean).toBeLessThanOrEqual(tolerance.mean_abs);
+      await expectReferencesMatched(
+        `fidelity ${c.name}`,
+        result.images.map((i) => i.png),
+        fidelityDir,
+        c.reference,
+        tolerance,
+      );
     });
   }
 });
