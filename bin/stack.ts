@@ -8,7 +8,6 @@ import { processMetrics } from '../bots/http/metrics/service-metrics.ts';
 import { chatSurfaceServices } from '../bots/shared/chat-surfaces.ts';
 import { telegramServices } from '../bots/telegram/telegram-services.ts';
 import type { Config } from '../core/config/config.ts';
-import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
 import { componentHandlers } from '../queue/components/index.ts';
 import type { ComponentServices } from '../queue/components/services.ts';
@@ -18,6 +17,7 @@ import { makeKeys } from '../queue/orchestrator/keys.ts';
 import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
 import { admitRender } from '../queue/workers/admit-render.ts';
 import { watchStoppedRenderers } from '../queue/workers/hand-on-stopped.ts';
+import { preferLoadedRenderer } from '../queue/workers/prefer-loaded.ts';
 import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
 import { RenderHost } from '../renderer/thread/render-host.ts';
 
@@ -128,11 +128,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }
     };
     // Prefer a renderer that has the job's model loaded and nothing to do: loading costs seconds.
-    const preferOther = async (job: Job) => {
-      if ((await host.models()).loaded.includes(job.params.model)) return false;
-      const live = await registry.live();
-      return live.some((w) => w.id !== id && !w.busy && w.loaded.includes(job.params.model));
-    };
+    const preferOther = preferLoadedRenderer(registry, id, async () => (await host.models()).loaded);
     await system.startWorkers(handlers, ['gpu'], {
       preferOther,
       holds: registry.holdsOf(id),

@@ -39,7 +39,13 @@ export interface QueueSystem {
     options?: Partial<
       Pick<
         ComponentWorkersOptions,
-        'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'log' | 'preferOther' | 'holds'
+        | 'concurrency'
+        | 'lockDurationMs'
+        | 'stalledIntervalMs'
+        | 'log'
+        | 'preferOther'
+        | 'stepAsideMs'
+        | 'holds'
       >
     >,
   ): Promise<ComponentWorkers>;

@@ -63,6 +63,8 @@ export interface ComponentWorkersOptions {
    * is idle). Such a job is handed back once, and this worker steps aside while the other takes it.
    */
   preferOther?: (job: Job) => Promise<boolean>;
+  /** How long a renderer steps aside for a better-placed one (300 ms). */
+  stepAsideMs?: number;
   /**
    * For GPU work: notes which BullMQ job this renderer holds with which lock token while it runs, so
    * that the job is handed on at once if this renderer's heartbeat stops (queue/workers).
@@ -188,8 +190,9 @@ export class ComponentWorkers {
         // Back to the queue for a moment; this worker holds its slot meanwhile, so the better-placed
         // renderer is the one that takes it. Only once per job: it never waits for a renderer twice.
         await bullJob.updateData({ ...bullJob.data, handedBack: true });
-        await bullJob.moveToDelayed(Date.now() + STEP_ASIDE_MS / 3, token);
-        await new Promise((r) => setTimeout(r, STEP_ASIDE_MS));
+        const aside = this.options.stepAsideMs ?? STEP_ASIDE_MS;
+        await bullJob.moveToDelayed(Date.now() + aside / 3, token);
+        await new Promise((r) => setTimeout(r, aside));
         throw new DelayedError();
       }
       void orch.announcePositions().catch(() => undefined);
