@@ -17,7 +17,9 @@ const N = Number(process.env.BENCH_N ?? 300);
 const run = `bench-${Date.now().toString(36)}`;
 
 async function rawBullmq(): Promise<{ p50: number; p99: number; perSecond: number }> {
+  // BullMQ does not close connections it is given: both are quit below, or the process stays up.
   const connection = connectRedis(url);
+  const workerConnection = connectRedis(url);
   const queue = new Queue('raw', { connection, prefix: `${run}-raw` });
   const started = new Map<string, number>();
   const added = new Map<string, number>();
@@ -28,7 +30,7 @@ async function rawBullmq(): Promise<{ p50: number; p99: number; perSecond: numbe
       started.set(job.id!, performance.now());
       wake?.();
     },
-    { connection: connectRedis(url), prefix: `${run}-raw`, concurrency: 8 },
+    { connection: workerConnection, prefix: `${run}-raw`, concurrency: 8 },
   );
   await worker.waitUntilReady();
   const lat: number[] = [];
@@ -62,6 +64,7 @@ async function rawBullmq(): Promise<{ p50: number; p99: number; perSecond: numbe
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
+  await workerConnection.quit();
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), perSecond };
 }
 
