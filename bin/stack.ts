@@ -69,9 +69,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let renderHost: RenderHost | undefined;
 
   if (options.renderer) {
-    // The job this renderer draws: what the renderer logs meanwhile (a model it loads) is that job's.
-    let rendering: string | undefined;
-    const renderLog = (line: string) => log(line, rendering ? { jobId: rendering } : undefined);
+    // The jobs this renderer draws (several in a batch across jobs): while it draws one, what the
+    // renderer logs (a model it loads) is that job's.
+    const rendering = new Set<string>();
+    const renderLog = (line: string) => {
+      const only = rendering.size === 1 ? [...rendering][0] : undefined;
+      log(line, only ? { jobId: only } : undefined);
+    };
     renderHost = new RenderHost({
       modelsDir: config.modelsDir,
       session: {
@@ -82,6 +86,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log: renderLog,
       },
       memoryBudgetBytes: config.onnx.memoryBudgetMb * 1024 * 1024,
+      batch: config.onnx.batch,
     });
     const host = renderHost;
     const id = `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
@@ -93,7 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       models: models.available,
       loaded: models.loaded,
       maxPixels: config.limits.maxPixels,
-      busy,
+      busy: rendering.size > 0,
       startedAt: Date.now(),
     }));
     const refreshModels = async () => {
@@ -116,20 +121,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const handlers = instrumentComponents(metrics, componentHandlers(services));
     const render = handlers.render;
     handlers.render = async (ctx) => {
-      busy = true;
-      rendering = ctx.jobId;
+      rendering.add(ctx.jobId);
       log(startedLine(ctx.jobId, `render on ${id}`));
       try {
         return { ...((await render(ctx)) as object), renderer: id };
       } finally {
-        busy = false;
-        rendering = undefined;
+        rendering.delete(ctx.jobId);
         await refreshModels().catch(() => undefined);
       }
     };
     // Prefer a renderer that has the job's model loaded and nothing to do: loading costs seconds.
     const preferOther = preferLoadedRenderer(registry, id, async () => (await host.models()).loaded);
     await system.startWorkers(handlers, ['gpu'], {
+      // A batch across jobs needs that many jobs taken at once: one worker slot per render in it.
+      concurrency: { gpu: config.onnx.batch.maxJobs },
       preferOther,
       holds: registry.holdsOf(id),
       lockDurationMs: options.lockDurationMs,

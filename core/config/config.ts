@@ -69,6 +69,10 @@ export const ConfigEnvSchema = z.object({
   ORT_THREADS: intVar(0, 256).default(0),
   ORT_GRAPH_OPTIMIZATION: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   MODEL_MEMORY_MB: intVar(64, 1_048_576).default(8192),
+  /** Renders of several jobs per batch at most; unset: 1 (off) on the CPU, 4 on a GPU (docs/benchmarks.md). */
+  RENDER_BATCH: intVar(1, 64).optional(),
+  /** How long an idle renderer waits for renders to batch with a new one. */
+  RENDER_BATCH_GATHER_MS: intVar(0, 10_000).default(50),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json'], { error: 'must be pretty or json' }).default('pretty'),
   METRICS_PORT: intVar(0, 65535).optional(),
@@ -126,6 +130,8 @@ export interface Config {
     threads: number;
     graphOptimization: 'disabled' | 'basic' | 'extended' | 'all';
     memoryBudgetMb: number;
+    /** Batches across jobs: renders per batch at most (1 = off), and the gather window. */
+    batch: { maxJobs: number; gatherMs: number };
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** pretty: one readable line per event (a terminal); json: pino's JSON lines (log collectors). */
@@ -253,6 +259,11 @@ function fromEnv(e: Env): Config {
       threads: e.ORT_THREADS,
       graphOptimization: e.ORT_GRAPH_OPTIMIZATION,
       memoryBudgetMb: e.MODEL_MEMORY_MB,
+      batch: {
+        // Measured on the CPU: a batch of 4 costs as much as 4 renders (docs/benchmarks.md).
+        maxJobs: e.RENDER_BATCH ?? (e.ORT_PROVIDERS[0] === 'cpu' ? 1 : 4),
+        gatherMs: e.RENDER_BATCH_GATHER_MS,
+      },
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -70,6 +70,8 @@ export function renderComponent(services: ComponentServices): ComponentHandler {
     let published = Promise.resolve();
     const result = await host.render(job.params.model, request, {
       signal: ctx.signal,
+      // Names the job in the renderer's lines about batches across jobs.
+      label: ctx.jobId,
       onProgress: (p) => {
         if (p.preview || p.step === p.total) callbacks.progress(p.step, p.total);
         published = published

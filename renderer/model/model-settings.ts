@@ -1,8 +1,9 @@
 // Optional per-model settings in `imagine.json` beside `model_index.json`:
-//   { "inpaintModel": "sd15-inpainting", "guidance": false }
+//   { "inpaintModel": "sd15-inpainting", "guidance": false, "batch": false }
 // `inpaintModel` names the folder inpaint jobs use instead of `<name>-inpaint`; `guidance: false`
 // marks a distilled model (LCM, Turbo) that runs without the guidance batch; `vae` names the replacement
-// VAE (in VAES_DIR, or a folder path relative to the model) used when a job names none.
+// VAE (in VAES_DIR, or a folder path relative to the model) used when a job names none; `batch: false`
+// keeps the model's renders out of batches across jobs (for a model where they do not pay).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError } from './model-folder-error.ts';
@@ -11,6 +12,7 @@ export interface ModelSettings {
   inpaintModel?: string;
   guidance?: boolean;
   vae?: string;
+  batch?: boolean;
 }
 
 export function readModelSettings(dir: string): ModelSettings {
@@ -40,6 +42,9 @@ export function readModelSettings(dir: string): ModelSettings {
   if (v.guidance !== undefined && typeof v.guidance !== 'boolean') {
     throw new ModelFolderError(file, '"guidance" must be true or false');
   }
+  if (v.batch !== undefined && typeof v.batch !== 'boolean') {
+    throw new ModelFolderError(file, '"batch" must be true or false');
+  }
   if (v.vae !== undefined && (typeof v.vae !== 'string' || v.vae === '')) {
     throw new ModelFolderError(file, '"vae" must name a VAE folder (in VAES_DIR, or a path)');
   }
@@ -47,6 +52,7 @@ export function readModelSettings(dir: string): ModelSettings {
     inpaintModel: v.inpaintModel as string | undefined,
     guidance: v.guidance as boolean | undefined,
     ...(v.vae !== undefined ? { vae: v.vae as string } : {}),
+    ...(v.batch !== undefined ? { batch: v.batch as boolean } : {}),
   };
 }
 

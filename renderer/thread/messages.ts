@@ -9,10 +9,19 @@ export interface ThreadSetup {
   modelsDir: string;
   session: Omit<SessionSettings, 'log'>;
   memoryBudgetBytes: number;
+  /** Batches across jobs: renders that can share a UNet call run together (maxJobs 1 = off). */
+  batch: RenderBatching;
+}
+
+export interface RenderBatching {
+  /** Renders per batch at most. */
+  maxJobs: number;
+  /** How long an idle thread waits for company for a render, counted from its arrival. */
+  gatherMs: number;
 }
 
 export type HostMessage =
-  | { type: 'render'; id: number; model: string; request: RenderRequest }
+  | { type: 'render'; id: number; model: string; request: RenderRequest; label?: string }
   | { type: 'animate'; id: number; model: string; request: AnimateRequest }
   | { type: 'cancel'; id: number }
   | { type: 'models'; id: number };

@@ -11,12 +11,14 @@ import {
   type RenderRequest,
   type RenderResult,
 } from '../pipelines/render-request.ts';
-import type { HostMessage, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
+import type { HostMessage, RenderBatching, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
 
 export interface RenderHostOptions {
   modelsDir: string;
   session: SessionSettings;
   memoryBudgetBytes: number;
+  /** Batches across jobs (off when absent). */
+  batch?: RenderBatching;
 }
 
 interface Pending {
@@ -57,6 +59,7 @@ export class RenderHost {
       modelsDir: options.modelsDir,
       session,
       memoryBudgetBytes: options.memoryBudgetBytes,
+      batch: options.batch ?? { maxJobs: 1, gatherMs: 0 },
     };
     this.worker = new Worker(new URL('./thread-bootstrap.mjs', import.meta.url), { workerData: setup });
     this.worker.on('message', (m: ThreadMessage) => this.onMessage(m, log));
@@ -117,8 +120,17 @@ export class RenderHost {
     });
   }
 
-  render(model: string, request: RenderRequest, hooks?: RenderHooks): Promise<RenderResult> {
-    return this.start<RenderResult>((id) => ({ type: 'render', id, model, request }), hooks);
+  /** `label` names the render in the thread's log lines about batches across jobs (a job id). */
+  render(
+    model: string,
+    request: RenderRequest,
+    hooks?: RenderHooks & { label?: string },
+  ): Promise<RenderResult> {
+    const label = hooks?.label;
+    return this.start<RenderResult>(
+      (id) => ({ type: 'render', id, model, request, ...(label ? { label } : {}) }),
+      hooks,
+    );
   }
 
   /** A clip's frames (the animate pipeline), on the same thread and queue as pictures. */

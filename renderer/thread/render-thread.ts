@@ -1,14 +1,23 @@
 // The render thread: owns the model cache and runs pipelines, so session.run (synchronous inside
-// onnxruntime-node) never blocks the main event loop. Cancels arrive between steps.
+// onnxruntime-node) never blocks the main event loop. Cancels arrive between steps. Renders wait in a
+// line that hands out batches of renders that can share a UNet call (render-queue.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { ValidationError } from '../../core/errors.ts';
 import { ModelCache } from '../model/model-cache.ts';
 import { ModelFolderError } from '../model/model-folder-error.ts';
+import { readModelSettings } from '../model/model-settings.ts';
 import { animate } from '../pipelines/animate.ts';
 import type { AnimateRequest } from '../pipelines/animate-request.ts';
-import { RenderCancelledError, type RenderRequest } from '../pipelines/render-request.ts';
+import {
+  RenderCancelledError,
+  type RenderHooks,
+  type RenderRequest,
+  type RenderResult,
+} from '../pipelines/render-request.ts';
+import { batchKey, runBatch } from '../pipelines/run-batch.ts';
 import { runPipeline } from '../pipelines/run-pipeline.ts';
 import type { HostMessage, SerializedError, ThreadMessage, ThreadSetup } from './messages.ts';
+import { RenderQueue } from './render-queue.ts';
 
 const setup = workerData as ThreadSetup;
 const port = parentPort!;
@@ -38,26 +47,57 @@ function asBuffer(bytes: Uint8Array | undefined): Buffer | undefined {
   return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined;
 }
 
-async function render(id: number, model: string, request: RenderRequest): Promise<void> {
+type RenderMessage = Extract<HostMessage, { type: 'render' }>;
+
+/** A render's cancel and progress, wired to its id. */
+function hooksOf(id: number): RenderHooks {
   const controller = new AbortController();
   if (cancelledEarly.delete(id)) controller.abort();
   running.set(id, controller);
+  return {
+    signal: controller.signal,
+    onProgress: (p) => send({ type: 'progress', id, step: p.step, total: p.total, preview: p.preview }),
+  };
+}
+
+function requestOf(message: RenderMessage): RenderRequest {
+  const { request } = message;
+  return { ...request, image: asBuffer(request.image), mask: asBuffer(request.mask) };
+}
+
+async function settle(id: number, rendering: Promise<RenderResult>): Promise<void> {
   try {
-    const result = await runPipeline(
-      cache,
-      model,
-      { ...request, image: asBuffer(request.image), mask: asBuffer(request.mask) },
-      {
-        signal: controller.signal,
-        onProgress: (p) => send({ type: 'progress', id, step: p.step, total: p.total, preview: p.preview }),
-      },
-    );
-    send({ type: 'result', id, result });
+    send({ type: 'result', id, result: await rendering });
   } catch (err) {
     send({ type: 'error', id, error: serialize(err) });
   } finally {
     running.delete(id);
   }
+}
+
+async function render(message: RenderMessage): Promise<void> {
+  const { id, model } = message;
+  // Hooks first: a cancel that came while the render waited must reach it.
+  const hooks = hooksOf(id);
+  await settle(id, runPipeline(cache, model, requestOf(message), hooks));
+}
+
+/** Renders that share a batch key, as one batch: one UNet call per step for all of them. */
+async function renderBatch(messages: RenderMessage[]): Promise<void> {
+  const labels = messages.map((m) => m.label ?? `render ${m.id}`);
+  const members = messages.map((m, i) => ({
+    // Labels name the renders in log lines; the same one twice gets its render id too.
+    label: labels.indexOf(labels[i]) === i ? labels[i] : `${labels[i]} (#${m.id})`,
+    request: requestOf(m),
+    hooks: hooksOf(m.id),
+  }));
+  const { request } = members[0];
+  send({
+    type: 'log',
+    line: `render batch of ${members.length} on ${messages[0].model} (${request.width}x${request.height}, ${request.steps} steps, ${request.sampler}): ${members.map((m) => m.label).join(', ')}`,
+  });
+  const results = runBatch(cache, messages[0].model, members, (line) => send({ type: 'log', line }));
+  await Promise.all(results.map((result, i) => settle(messages[i].id, result)));
 }
 
 async function animation(id: number, model: string, request: AnimateRequest): Promise<void> {
@@ -90,8 +130,30 @@ async function animation(id: number, model: string, request: AnimateRequest): Pr
   }
 }
 
-// One render at a time: the sessions already use every core.
-let queue: Promise<void> = Promise.resolve();
+/** How many renders may share a batch with this one: none for a model whose imagine.json says "batch": false. */
+function maxJobsOf(message: WaitingWork): number {
+  if (message.type !== 'render' || setup.batch.maxJobs <= 1) return 1;
+  try {
+    return readModelSettings(cache.resolve(message.model).dir).batch === false ? 1 : setup.batch.maxJobs;
+  } catch {
+    return 1; // an unknown model or a bad imagine.json: the render itself says what is wrong
+  }
+}
+
+type WaitingWork = RenderMessage | Extract<HostMessage, { type: 'animate' }>;
+
+// One batch at a time: the sessions already use every core.
+const waiting = new RenderQueue<WaitingWork>({ maxJobs: maxJobsOf, gatherMs: setup.batch.gatherMs });
+void (async () => {
+  for (;;) {
+    const work = await waiting.take();
+    const first = work[0];
+    if (first.type === 'animate') await animation(first.id, first.model, first.request);
+    else if (work.length === 1) await render(first);
+    else await renderBatch(work as RenderMessage[]);
+  }
+})();
+
 port.on('message', (message: HostMessage) => {
   if (message.type === 'cancel') {
     const controller = running.get(message.id);
@@ -105,8 +167,8 @@ port.on('message', (message: HostMessage) => {
       loaded: cache.available().filter((n) => cache.isLoaded(n)),
     });
   } else if (message.type === 'animate') {
-    queue = queue.then(() => animation(message.id, message.model, message.request));
+    waiting.push(message);
   } else {
-    queue = queue.then(() => render(message.id, message.model, message.request));
+    waiting.push(message, batchKey(message.model, message.request));
   }
 });
