@@ -299,6 +299,8 @@ interface PhaseResult {
   memoryPerFinishedJob: number;
   waitsLight: number[];
   waitsHeavy: number[];
+  /** Light owners' jobs: how many renders had started when each started (itself included). */
+  ranksLight: number[];
   lost: number;
   twice: number;
   notDone: number;
@@ -337,7 +339,10 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
   });
   apiRegistry = new WorkerRegistry(api.redis, api.orchestrator.keys);
   const stopApiWatch = watchStoppedRenderers({ registry: apiRegistry, queue: api.queues.gpu });
-  const sweep = setInterval(() => void api.orchestrator.sweep().catch(() => undefined), 30_000);
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = api.orchestrator.sweep().catch(() => undefined);
+  }, 30_000);
   try {
     // Let every renderer beat once, then measure what the idle fleet costs.
     await sleep(1500);
@@ -393,6 +398,11 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
 
     const waitsLight: number[] = [];
     const waitsHeavy: number[] = [];
+    // How many renders started before each job's: its wait counted in renders, which the machine's
+    // other load does not stretch as it stretches seconds.
+    const order = [...tracker.firstStart.entries()].sort((a, b) => a[1] - b[1]);
+    const rank = new Map(order.map(([id], i) => [id, i + 1]));
+    const ranksLight = jobs.filter((j) => !heavyOwners.has(j.owner)).map((j) => rank.get(j.id) ?? 0);
     for (const job of jobs) {
       const at = tracker.firstStart.get(job.id);
       if (at === undefined) continue;
@@ -409,6 +419,7 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
       memoryPerFinishedJob: (s2.usedMemory - s0.usedMemory) / jobs.length,
       waitsLight,
       waitsHeavy,
+      ranksLight,
       lost,
       twice,
       notDone,
@@ -418,6 +429,7 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
     };
   } finally {
     clearInterval(sweep);
+    await sweeping;
     await stopApiWatch();
     await Promise.all(renderers.map((r) => r.close()));
     await api.close();
@@ -459,6 +471,7 @@ function printPhase(name: string, r: PhaseResult): void {
         ? `, heavy owners ${seconds(percentile(r.waitsHeavy, 50))} / ${seconds(percentile(r.waitsHeavy, 99))}`
         : ''),
   );
+  console.log(`  light owners' p99 start position: ${percentile(r.ranksLight, 99)} of ${r.jobs} renders`);
   console.log(`  lost ${r.lost}, run twice ${r.twice}, not done ${r.notDone}`);
 }
 
@@ -477,6 +490,10 @@ try {
   failed = [mixed, alone].some((r) => r.lost + r.twice + r.notDone > 0);
   if (failed) console.log('FAILED: a job was lost, run twice or did not end done');
   const ratio = percentile(mixed.waitsLight, 99) / percentile(alone.waitsLight, 99);
+  const byPosition = percentile(mixed.ranksLight, 99) / percentile(alone.ranksLight, 99);
+  console.log(
+    `light owners' p99 start position / alone = ${byPosition.toFixed(2)} (the same, counted in renders)`,
+  );
   await redis.stop();
   console.log(`light users' p99 wait / alone = ${ratio.toFixed(2)}`);
 } catch (err) {

@@ -41,13 +41,25 @@ export async function handOnStopped(options: HandOnOptions): Promise<string[]> {
   return handed;
 }
 
-/** Runs `handOnStopped` every `everyMs` (1 s) until the returned function is called. */
+/**
+ * Runs `handOnStopped` every `everyMs` (1 s) until the returned function is called. Every process
+ * watches, but each period only the one that claims it makes the pass: a pass reads every renderer's
+ * pulse, so if all of them did, the fleet's watch would cost renderers x renderers reads a second.
+ */
 export function watchStoppedRenderers(options: HandOnOptions): () => Promise<void> {
+  const everyMs = options.everyMs ?? 1000;
   let pass: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const timer = setInterval(() => {
-    pass = pass.then(() => (stopped ? undefined : handOnStopped(options).catch(() => undefined)));
-  }, options.everyMs ?? 1000);
+    pass = pass.then(async () => {
+      if (stopped) return;
+      try {
+        if (await options.registry.claimHandOnPass(everyMs)) await handOnStopped(options);
+      } catch {
+        // Redis unreachable for a moment: the next period tries again.
+      }
+    });
+  }, everyMs);
   timer.unref();
   return async () => {
     stopped = true;

@@ -99,6 +99,14 @@ export class WorkerRegistry {
     return (await this.redis.exists(this.pulseKey(id))) === 1;
   }
 
+  /**
+   * Claims the fleet's next hand-on pass for `ms`: one caller in that time gets true, however many
+   * processes watch, so watching costs the same for 5 renderers as for 500.
+   */
+  async claimHandOnPass(ms: number): Promise<boolean> {
+    return (await this.redis.set(`${this.keys.workers}:hand-on-pass`, '1', 'PX', ms, 'NX')) === 'OK';
+  }
+
   async hold(hold: RenderHold): Promise<void> {
     await this.redis.hset(this.holdsKey, hold.jobId, `${hold.renderer} ${hold.token}`);
   }
