@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   ANIMATE_STRENGTH,
   type Config,
+  defaultedParams,
   type FieldProblem,
   MAX_SEED,
   type ParsedPrompt,
@@ -12,9 +13,11 @@ import {
   parsePrompt,
   unusedParamWarnings,
   ValidationError,
+  withModelDefaults,
 } from '../core/index.ts';
 import { problemsFromZod } from '../core/job/zod-problems.ts';
 import { ModelCache } from '../renderer/model/model-cache.ts';
+import { readModelDefaults } from '../renderer/model/model-defaults-file.ts';
 import { ModelFolderError } from '../renderer/model/model-folder-error.ts';
 import { runPipeline } from '../renderer/pipelines/run-pipeline.ts';
 import { loadConfig } from './config-file.ts';
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const { params, given } = readParams(args, problems, config);
+  const read = readParams(args, problems, config);
   const isInpaint = args.mask !== undefined;
   const kind = isInpaint ? 'inpaint' : args.image ? 'remix' : 'imagine';
   const image = args.image ? readInput(args.image, '--image') : undefined;
@@ -105,6 +108,12 @@ async function main(): Promise<void> {
       log: (line) => console.error(line),
     },
     config.onnx.memoryBudgetMb * 1024 * 1024,
+  );
+  // The model's natural size and imagine.json defaults take the params the prompt left out.
+  const { params } = withModelDefaults(
+    { params: read.params, defaulted: defaultedParams(read.given as Record<string, unknown>) },
+    readModelDefaults(cache.resolve(args.model ?? read.params.model).dir),
+    config.limits,
   );
   if (args.previewDir) mkdirSync(args.previewDir, { recursive: true });
   const seed = params.seed ?? Math.floor(Math.random() * (MAX_SEED + 1));
@@ -167,7 +176,8 @@ async function main(): Promise<void> {
       },
     },
   );
-  for (const w of [...unusedParamWarnings(kind, given), ...result.warnings]) console.error(`warning: ${w}`);
+  for (const w of [...unusedParamWarnings(kind, read.given), ...result.warnings])
+    console.error(`warning: ${w}`);
   result.images.forEach((image, i) => {
     const file = outputPath(args.out, i, result.images.length);
     writeFileSync(file, image.png);

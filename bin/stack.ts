@@ -19,6 +19,7 @@ import { admitRender } from '../queue/workers/admit-render.ts';
 import { watchStoppedRenderers } from '../queue/workers/hand-on-stopped.ts';
 import { preferLoadedRenderer } from '../queue/workers/prefer-loaded.ts';
 import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
+import { modelDefaultsIn } from '../renderer/model/model-defaults-file.ts';
 import { RenderHost } from '../renderer/thread/render-host.ts';
 
 /** fetch-media's default limits, with loopback and private addresses allowed (ALLOW_PRIVATE_URLS). */
@@ -59,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     redisUrl: options.redisUrl,
     prefix,
     limits: config.owners,
-    admit: options.admit === false ? undefined : (job) => admitRender(registry)(job),
+    admit: options.admit === false ? undefined : (job) => admitRender(registry, config.limits)(job),
     log,
     onTransition: countTransitions(metrics),
   });
@@ -91,18 +92,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const host = renderHost;
     const id = `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
     let models = await host.models();
+    // Each model's natural size and imagine.json defaults travel with the heartbeat to admission.
+    const warned = new Set<string>();
+    const warnOnce = (line: string) => {
+      if (!warned.has(line)) log(line);
+      warned.add(line);
+    };
+    let modelDefaults = modelDefaultsIn(config.modelsDir, models.available, warnOnce);
     let busy = false;
     const stopBeat = registry.keepAlive(() => ({
       id,
       device: config.onnx.providers[0] ?? 'cpu',
       models: models.available,
       loaded: models.loaded,
+      modelDefaults,
       maxPixels: config.limits.maxPixels,
       busy: rendering.size > 0,
       startedAt: Date.now(),
     }));
     const refreshModels = async () => {
       models = await host.models();
+      modelDefaults = modelDefaultsIn(config.modelsDir, models.available, warnOnce);
     };
     const refresh = setInterval(() => void refreshModels().catch(() => undefined), 5000);
     refresh.unref();
@@ -114,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       artifacts,
       limits: config.limits,
       renderHost: host,
+      modelDefaults: (model) => modelDefaults[model],
       callbackSecret: config.callbackSecret,
       ...(config.allowPrivateUrls ? { fetch: PRIVATE_FETCH } : {}),
       ...options.services,

@@ -21,7 +21,7 @@ export interface QueueSystemOptions {
   prefix?: string;
   flowFor?: (kind: JobKind) => FlowDef;
   limits?: OwnerLimits;
-  admit?: (job: Job) => Promise<void>;
+  admit?: (job: Job) => Promise<Job | undefined>;
   /** Gets the orchestrator's line per job transition. */
   log?: (line: string) => void;
   onTransition?: OrchestratorOptions['onTransition'];

@@ -40,8 +40,10 @@ export class ChatJobs {
   /** Validates and queues; throws ValidationError or JobRefusedError, whose messages users can read. */
   async submit(request: JobRequest): Promise<{ job: Job; position: number; etaMs?: number }> {
     const { config, system } = this.deps;
-    const job = createJob(request, { limits: config.limits, defaults: config.defaults });
-    await system.orchestrator.submit(job);
+    // As stored: admission gives the params the request left open its model's values.
+    const { job } = await system.orchestrator.submit(
+      createJob(request, { limits: config.limits, defaults: config.defaults }),
+    );
     const where = await system.orchestrator.position(job.id);
     return { job, position: where.position, ...(where.etaMs !== undefined ? { etaMs: where.etaMs } : {}) };
   }

@@ -77,13 +77,22 @@ export function buildChatRequest(input: ChatRequestInput): ChatRequest {
   const params: Record<string, unknown> = {
     prompt: joined([prefix, parsed.prompt, suffix]) ?? '',
     negativePrompt: joined([addedNegative, ownNegative]) ?? '',
-    width: flags.width ?? options.width ?? defaults.width,
-    height: flags.height ?? options.height ?? defaults.height,
-    steps: flags.steps ?? options.steps ?? defaults.steps,
-    guidance: flags.guidance ?? options.guidance ?? defaults.guidance,
-    sampler: flags.sampler ?? options.sampler ?? defaults.sampler,
     model: flags.model ?? options.model ?? defaults.model,
   };
+  // Left out when nobody chose them, so the model's own defaults (its natural size, a Turbo's steps)
+  // take their place over the server's.
+  const sized = flags.width !== undefined || flags.height !== undefined ? flags : options;
+  const chosen = {
+    width: sized.width ?? user.width ?? scope.width,
+    height: sized.height ?? user.height ?? scope.height,
+    steps: flags.steps ?? options.steps ?? user.steps ?? scope.steps,
+    guidance: flags.guidance ?? options.guidance ?? user.guidance ?? scope.guidance,
+    sampler: flags.sampler ?? options.sampler ?? user.sampler ?? scope.sampler,
+  };
+  for (const [name, value] of Object.entries(chosen)) if (value !== undefined) params[name] = value;
+  // --ar over the server's default area is fitted to the model's area; over a size someone set, it stays.
+  const ownArea = [user.width, user.height, scope.width, scope.height].some((v) => v !== undefined);
+  if (sized.aspectRatio !== undefined && !ownArea) params.aspectRatio = sized.aspectRatio;
   const optional = {
     seed: flags.seed ?? options.seed,
     count: flags.count ?? options.count,

@@ -16,6 +16,8 @@ export interface PromptParams {
   negativePrompt?: string;
   width?: number;
   height?: number;
+  /** `--ar` as typed: width and height are this ratio over the default area, refitted to the model's. */
+  aspectRatio?: string;
   seed?: number;
   steps?: number;
   guidance?: number;
@@ -62,6 +64,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   width: '--size (width)',
   height: '--size (height)',
   size: '--size',
+  aspectRatio: '--ar',
   seed: '--seed',
   steps: '--steps',
   guidance: '--cfg',
@@ -220,6 +223,7 @@ function applyFlag(
       }
       params.width = size.width;
       params.height = size.height;
+      params.aspectRatio = value;
       return undefined;
     }
     case 'size': {

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.ts';
 import { memoByPair } from '../memo-by-pair.ts';
 import { knownFieldsAt } from './known-fields.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
+import { type DefaultedParam, defaultedParams, MODEL_DEFAULTABLE, ratioSize } from './model-defaults.ts';
 import { paramsSchema } from './params.ts';
 import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
 import { ANIMATE_STRENGTH, videoParamsProblem } from './video.ts';
@@ -47,6 +48,10 @@ function buildJobRequestSchema(limits: Limits, defaults: Defaults) {
       parent: z
         .object({ jobId: z.string().min(1), index: z.number().int().min(0).default(0) })
         .strict()
+        .optional(),
+      /** Params the request leaves to the model although it gives them (a surface's own defaults). */
+      defaulted: z
+        .array(z.enum(MODEL_DEFAULTABLE, { error: `must be some of ${MODEL_DEFAULTABLE.join(', ')}` }))
         .optional(),
     })
     .strict()
@@ -94,13 +99,15 @@ type ParsedRequest = z.output<ReturnType<typeof jobRequestSchema>>;
 type ParsedParams = ParsedRequest['params'];
 
 /** A validated job with every default applied and its seed chosen. */
-export type Job = Omit<ParsedRequest, 'params'> & {
+export type Job = Omit<ParsedRequest, 'params' | 'defaulted'> & {
   id: string;
   createdAt: string;
   /** Video params only on jobs that make a video. */
   params: Omit<ParsedParams, 'video'> & { video?: ParsedParams['video']; seed: number; strength: number };
   /** What the job was given but will not use, told with its result. */
   warnings?: string[];
+  /** Params the request left to defaults: the model's own (imagine.json, its natural size) take them. */
+  defaulted?: DefaultedParam[];
 };
 
 export interface CreateJobOptions {
@@ -155,9 +162,12 @@ export function createJob(request: unknown, options: CreateJobOptions = {}): Job
     throw new ValidationError(problems, 'invalid job');
   }
   const req = parsed.data;
+  const ratioProblem = sizeFromRatio(req.params, given, options.limits ?? DEFAULT_LIMITS, defaults);
+  if (ratioProblem) throw new ValidationError([ratioProblem], 'invalid job');
   const randomSeed = options.randomSeed ?? (() => Math.floor(Math.random() * (MAX_SEED + 1)));
   const { video, ...params } = req.params;
   const warnings = unusedParamWarnings(req.kind, given);
+  const defaulted = [...new Set([...(req.defaulted ?? []), ...defaultedParams(given)])];
   return {
     ...req,
     id: options.id ?? crypto.randomUUID(),
@@ -169,5 +179,40 @@ export function createJob(request: unknown, options: CreateJobOptions = {}): Job
       strength: req.params.strength ?? defaultStrength(req.kind, defaults),
     },
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(defaulted.length > 0 ? { defaulted } : {}),
   };
+}
+
+/**
+ * An aspect ratio sets width and height over the default size's area (the model's natural area
+ * replaces it at render); a width or height given with it must agree, as --ar's own do.
+ */
+function sizeFromRatio(
+  params: { width: number; height: number; aspectRatio?: string },
+  given: Record<string, unknown>,
+  limits: Limits,
+  defaults: Defaults,
+): { field: string; value?: unknown; problem: string } | undefined {
+  if (params.aspectRatio === undefined) return undefined;
+  const size = ratioSize(params.aspectRatio, defaults.width * defaults.height, limits);
+  if (!size) {
+    return {
+      field: 'params.aspectRatio',
+      value: params.aspectRatio,
+      problem: 'is too extreme for the size limits: use a ratio closer to 1:1, e.g. 16:9',
+    };
+  }
+  const clash =
+    (given.width !== undefined && given.width !== size.width) ||
+    (given.height !== undefined && given.height !== size.height);
+  if (clash) {
+    return {
+      field: 'params.aspectRatio',
+      value: params.aspectRatio,
+      problem: 'and width/height both set the size: give one of them',
+    };
+  }
+  params.width = size.width;
+  params.height = size.height;
+  return undefined;
 }

@@ -1,5 +1,6 @@
 // The parameters of a render, validated against the configured limits.
 import { z } from 'zod';
+import { parseRatio } from '../flags/aspect.ts';
 import { memoByPair } from '../memo-by-pair.ts';
 import { didYouMean } from '../text/closest.ts';
 import { type Defaults, type Limits, MAX_SEED, SAMPLERS, VIDEO_FORMATS } from './limits.ts';
@@ -55,6 +56,11 @@ function buildParamsSchema(limits: Limits, defaults: Defaults) {
         .default(''),
       width: side(limits).default(defaults.width),
       height: side(limits).default(defaults.height),
+      /** `--ar`: the size is this ratio over the model's natural area (the default size's, until rendered). */
+      aspectRatio: z
+        .string()
+        .refine((text) => parseRatio(text) !== undefined, 'must be a ratio W:H, e.g. 16:9')
+        .optional(),
       steps: intIn(1, limits.maxSteps).default(defaults.steps),
       guidance: numIn(0, limits.maxGuidance).default(defaults.guidance),
       sampler: oneOf(SAMPLERS).default(defaults.sampler),

@@ -1,6 +1,7 @@
 // Render: runs the pipeline for the job's kind on this process's render thread, streams progress
 // (with preview pictures as short-lived artifacts) and keeps each picture as an artifact.
 import type { Job } from '../../core/job/job.ts';
+import { withModelDefaults } from '../../core/job/model-defaults.ts';
 import { readPngText } from '../../renderer/image/png-text.ts';
 import type { AnimateRequest } from '../../renderer/pipelines/animate-request.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
@@ -39,8 +40,17 @@ function upscaledSize(job: Job, maxPixels: number): { width: number; height: num
 export function renderComponent(services: ComponentServices): ComponentHandler {
   return async (ctx) => {
     const host = services.renderHost;
+/**
+ * A job admitted without its model's defaults (admission off, or no heartbeat had them yet) takes them
+ * here; for an admitted job this changes nothing.
+ */
+function asModelDraws(job: Job, services: ComponentServices): Job {
+  const defaults = services.modelDefaults?.(job.params.model);
+  return defaults ? withModelDefaults(job, defaults, services.limits) : job;
+}
+
     if (!host) throw new ComponentError('internal', 'this process has no renderer');
-    const job = ctx.job;
+    const job = asModelDraws(ctx.job, services);
     const media = (ctx.state.outputs['fetch-media'] ?? {}) as { image?: string; mask?: string };
     const load = async (id: string | undefined) =>
       id ? (await services.artifacts.get(id))?.bytes : undefined;
@@ -116,7 +126,7 @@ async function renderAnimation(
   image: Buffer | undefined,
 ): Promise<RenderOutput> {
   const host = services.renderHost as NonNullable<ComponentServices['renderHost']>;
-  const job = ctx.job;
+  const job = asModelDraws(ctx.job, services);
   const video = job.params.video;
   if (!video) throw new ComponentError('internal', 'an animate job without video params', false);
   const request: AnimateRequest = {

@@ -1,5 +1,5 @@
 // What components need from the process they run in. Each role fills in the parts it serves.
-import type { Job, Limits } from '../../core/index.ts';
+import type { Job, Limits, ModelDefaults } from '../../core/index.ts';
 import type { RenderHost } from '../../renderer/thread/render-host.ts';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { AllowPrivate } from '../media/safe-fetch.ts';
@@ -59,6 +59,8 @@ export interface ComponentServices {
   artifacts: ArtifactStore;
   limits: Limits;
   renderHost?: RenderHost;
+  /** The renderer's installed models' natural sizes and defaults, for jobs admitted without them. */
+  modelDefaults?: (model: string) => ModelDefaults | undefined;
   mediaResolvers?: Partial<Record<'discord' | 'telegram', MediaResolver>>;
   repliers?: Partial<Record<'discord' | 'telegram' | 'http', ChatReplier>>;
   moderation?: ModerationPolicy;

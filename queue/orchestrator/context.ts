@@ -25,8 +25,11 @@ export interface OrchestratorOptions {
   /** How long a finished job's state stays readable. */
   finishedTtlMs?: number;
   keys?: Keys;
-  /** Checks a job can be served (e.g. some live renderer has its model); throws JobRefusedError if not. */
-  admit?: (job: Job) => Promise<void>;
+  /**
+   * Checks a job can be served (e.g. some live renderer has its model); throws JobRefusedError if not.
+   * May return the job as it will be drawn (its model's defaults applied): that job is the one stored.
+   */
+  admit?: (job: Job) => Promise<Job | undefined>;
   /** Live renderers, for wait estimates; 1 when unknown. */
   countRenderers?: () => Promise<number>;
   /** Gets one line per job transition (accepted, and how it ended). */

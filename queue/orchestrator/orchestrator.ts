@@ -42,7 +42,8 @@ export class Orchestrator {
   }
 
   /** Accepts a validated job and dispatches its first components. Submitting the same id twice is a no-op. */
-  submit(job: Job): Promise<{ status: JobStatus; started: string[]; existed: boolean }> {
+  /** `job` in the answer is the job as stored: admission may have applied its model's defaults. */
+  submit(job: Job): Promise<{ status: JobStatus; started: string[]; existed: boolean; job: Job }> {
     return submitJob(this.ctx, job);
   }
 

@@ -26,9 +26,10 @@ function jobKeys(ctx: OrchestratorContext, id: string, owner: string): string[] 
 /** Accepts a validated job and dispatches its first components. Submitting the same id twice is a no-op. */
 export async function submitJob(
   ctx: OrchestratorContext,
-  job: Job,
-): Promise<{ status: JobStatus; started: string[]; existed: boolean }> {
-  await ctx.admit?.(job);
+  given: Job,
+): Promise<{ status: JobStatus; started: string[]; existed: boolean; job: Job }> {
+  // Admission may hand back the job with its model's defaults: that is the job stored and drawn.
+  const job = (await ctx.admit?.(given)) ?? given;
   const flow = ctx.flowFor(job.kind);
   const k = ctx.keys;
   const stream = streamArgs(k, job.id);
@@ -54,7 +55,7 @@ export async function submitJob(
   const [outcome, ...rest] = reply;
   if (outcome === 'exists') {
     const state = await readState(ctx, job.id);
-    return { status: state?.status ?? 'received', started: [], existed: true };
+    return { status: state?.status ?? 'received', started: [], existed: true, job: state?.job ?? job };
   }
   if (outcome === 'owner_cap') {
     throw new JobRefusedError(
@@ -76,7 +77,7 @@ export async function submitJob(
   await enqueue(ctx, job, rest);
   // Workers may have moved the job on already; they announce their own transitions.
   const state = await readState(ctx, job.id);
-  return { status: state?.status ?? flow.modules[0].nextStatus, started: rest, existed: false };
+  return { status: state?.status ?? flow.modules[0].nextStatus, started: rest, existed: false, job };
 }
 
 /** Records a component's result and dispatches whatever became runnable. Repeated reports are ignored. */

@@ -4,6 +4,7 @@
 // token, so a renderer that dies has its job handed on at once (see hand-on-stopped.ts) instead of
 // after BullMQ's lock expiry and stall check.
 import type { Redis } from 'ioredis';
+import type { ModelDefaults } from '../../core/job/model-defaults.ts';
 import type { Keys } from '../orchestrator/keys.ts';
 
 export interface WorkerInfo {
@@ -14,6 +15,8 @@ export interface WorkerInfo {
   models: string[];
   /** Models it has loaded now (no load time). */
   loaded: string[];
+  /** Each installed model's family, natural size and imagine.json defaults (jobs take them at submit). */
+  modelDefaults?: Record<string, ModelDefaults>;
   maxPixels: number;
   busy: boolean;
   startedAt: number;

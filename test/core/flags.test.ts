@@ -59,10 +59,11 @@ describe('prompt flags', () => {
   it('reads --size, --seed=N, em dashes, aliases and case', () => {
     expect(parsePrompt('x --size 768x512').params).toEqual({ width: 768, height: 512 });
     expect(parsePrompt('x --seed=9').params).toEqual({ seed: 9 });
-    expect(parsePrompt('x —ar 3:2').params).toEqual({ width: 624, height: 416 });
+    expect(parsePrompt('x —ar 3:2').params).toEqual({ width: 624, height: 416, aspectRatio: '3:2' });
     expect(parsePrompt('x --AR 1:1 --Guidance 3 --count 3').params).toEqual({
       width: 512,
       height: 512,
+      aspectRatio: '1:1',
       guidance: 3,
       count: 3,
     });

@@ -32,7 +32,8 @@ describe('renderer registry and admission', () => {
     const admit = admitRender(registry);
     await expect(admit(testJob())).rejects.toThrow('no renderer is running right now');
     await registry.heartbeat(worker('w1', ['toy', 'toy-inpaint'], 512 * 512));
-    await expect(admit(testJob())).resolves.toBeUndefined();
+    const admitted = testJob();
+    await expect(admit(admitted)).resolves.toEqual(admitted);
     const sd = testJob('discord:1', 'imagine', {});
     sd.params.model = 'sd15';
     await expect(admit(sd)).rejects.toThrow('no renderer has model sd15 (available: toy, toy-inpaint)');

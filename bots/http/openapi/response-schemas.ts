@@ -129,6 +129,20 @@ export const ModelsSchema = z.object({
       loaded: z.number().int().describe('Renderers with it in memory (no load time)'),
       devices: z.array(z.string()),
       maxPixels: z.number().int(),
+      family: z
+        .string()
+        .optional()
+        .describe('sd15, sd2, sdxl, sdxl-inpaint, toy, ... (from the model folder or its imagine.json)'),
+      width: z.number().int().optional().describe('Natural width: the default, and the area --ar fits to'),
+      height: z.number().int().optional(),
+      defaults: z
+        .object({
+          steps: z.number().int().optional(),
+          guidance: z.number().optional(),
+          sampler: z.string().optional(),
+        })
+        .optional()
+        .describe("The model's own defaults (imagine.json), taken when a job gives none"),
     }),
   ),
   renderers: z.number().int(),

@@ -72,7 +72,16 @@ async function generate(s: ApiServices, c: Context<HttpEnv>, mode: 'txt2img' | '
   }
   const kind = mode === 'txt2img' ? 'imagine' : inputs.mask ? 'inpaint' : 'remix';
   const outcome = await submitJob(s, caller, {
-    request: { kind, origin: { surface: 'http', compat: 'a1111' }, params, inputs },
+    request: {
+      kind,
+      origin: { surface: 'http', compat: 'a1111' },
+      params,
+      inputs,
+      // A1111's own CFG default gives way to a model's (a Turbo's 0), as the server's does.
+      ...(body.cfg_scale === undefined || body.cfg_scale === null
+        ? { defaulted: ['guidance' as const] }
+        : {}),
+    },
     uploads,
     idempotencyKey,
     renameField: a1111FieldOf,
@@ -149,6 +158,8 @@ export function a1111Routes(s: ApiServices): Hono<HttpEnv> {
         sha256: null,
         filename: m.name,
         config: null,
+        // Not in A1111's answer; clients ignore it, and it tells SDXL checkpoints from SD 1.5 ones.
+        family: m.family ?? null,
       })),
     );
   });

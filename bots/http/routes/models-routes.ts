@@ -1,4 +1,5 @@
-// GET /v1/models (behind the API key): the models live renderers can draw with, from their heartbeats.
+// GET /v1/models (behind the API key): the models live renderers can draw with, from their heartbeats,
+// with each one's family, natural size and own defaults.
 import { Hono } from 'hono';
 import type { ApiServices } from '../api-services.ts';
 import type { HttpEnv } from '../http-deps.ts';
@@ -14,6 +15,11 @@ export async function modelsView(s: ApiServices): Promise<ModelsView> {
       if (w.loaded.includes(name)) m.loaded++;
       if (!m.devices.includes(w.device)) m.devices.push(w.device);
       m.maxPixels = Math.max(m.maxPixels, w.maxPixels);
+      const own = w.modelDefaults?.[name];
+      if (own && m.family === undefined) {
+        const { family, width, height, ...defaults } = own;
+        Object.assign(m, { family, width, height }, Object.keys(defaults).length > 0 ? { defaults } : {});
+      }
       byName.set(name, m);
     }
   }

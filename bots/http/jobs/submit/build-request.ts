@@ -87,6 +87,9 @@ export function mergeParams(
   explicit: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...fromFlags, ...explicit };
+  // An explicit width or height wins over the prompt's --ar, ratio and all.
+  if ((explicit.width !== undefined || explicit.height !== undefined) && explicit.aspectRatio === undefined)
+    delete out.aspectRatio;
   for (const nested of ['video', 'mask']) {
     const a = fromFlags[nested];
     const b = explicit[nested];

@@ -161,7 +161,8 @@ export async function submitJob(s: ApiServices, caller: Caller, input: SubmitInp
     }
     const submitted = await s.orchestrator.submit(job);
     return {
-      job,
+      // As stored: admission gives the params the request left open its model's values.
+      job: submitted.job,
       status: submitted.status,
       replayed: false,
       position: await s.orchestrator.position(job.id),
