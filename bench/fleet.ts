@@ -47,6 +47,8 @@ const MODELS = [
 const LIGHT_JOBS = 5;
 const HEAVY_JOBS = 255;
 const SUBMIT_CONCURRENCY = 16;
+/** As the stack's components process sweeps. */
+const SWEEP_EVERY_MS = 30_000;
 const DRAIN_TIMEOUT_MS = 240_000;
 
 if (!Number.isInteger(JOBS / 500) || JOBS < 500) {
@@ -293,6 +295,8 @@ interface PhaseResult {
   submitPerSecond: number;
   dispatchPerSecond: number;
   idleCommandsPerSecond: number;
+  /** The sweeps made during the phase: how many unfinished jobs each walked, and how long it took. */
+  sweeps: { activeJobs: number; ms: number }[];
   submit: Usage;
   run: Usage;
   memoryPerQueuedJob: number;
@@ -339,10 +343,21 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
   });
   apiRegistry = new WorkerRegistry(api.redis, api.orchestrator.keys);
   const stopApiWatch = watchStoppedRenderers({ registry: apiRegistry, queue: api.queues.gpu });
-  let sweeping: Promise<unknown> = Promise.resolve();
+  // One sweep at a time: over a large backlog a sweep can take longer than its period.
+  let sweeping: Promise<unknown> | undefined;
+  const sweeps: { activeJobs: number; ms: number }[] = [];
   const sweep = setInterval(() => {
-    sweeping = api.orchestrator.sweep().catch(() => undefined);
-  }, 30_000);
+    sweeping ??= (async () => {
+      const activeJobs = await api.redis.zcard(api.orchestrator.keys.active);
+      const t0 = performance.now();
+      await api.orchestrator.sweep();
+      sweeps.push({ activeJobs, ms: performance.now() - t0 });
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        sweeping = undefined;
+      });
+  }, SWEEP_EVERY_MS);
   try {
     // Let every renderer beat once, then measure what the idle fleet costs.
     await sleep(1500);
@@ -413,6 +428,7 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
       submitPerSecond,
       dispatchPerSecond: tracker.firstStart.size / ((lastStart - fleetStart) / 1000),
       idleCommandsPerSecond,
+      sweeps,
       submit: usageBetween(s0, s1),
       run: usageBetween(s1, s2),
       memoryPerQueuedJob: (s1.usedMemory - s0.usedMemory) / jobs.length,
@@ -462,6 +478,10 @@ function printPhase(name: string, r: PhaseResult): void {
   console.log(
     `  idle fleet (heartbeats, hand-on watches, blocked workers): ${r.idleCommandsPerSecond.toFixed(0)} Redis commands/s`,
   );
+  if (r.sweeps.length > 0) {
+    const list = r.sweeps.map((w) => `${w.activeJobs} unfinished jobs in ${seconds(w.ms)}`).join(', ');
+    console.log(`  sweeps (every ${SWEEP_EVERY_MS / 1000} s, one at a time): ${list}`);
+  }
   console.log(
     `  Redis memory per queued job ${(r.memoryPerQueuedJob / 1024).toFixed(2)} KiB; per finished job still kept ${(r.memoryPerFinishedJob / 1024).toFixed(2)} KiB`,
   );

@@ -11,6 +11,30 @@ import { readState } from './state-reads.ts';
 /** A notice is only re-queued by the sweeper after this long, so it never races the normal path. */
 const NOTIFY_GRACE_MS = 10_000;
 
+/**
+ * Unfinished jobs read at once: their reads go out together on one connection, so a sweep over a
+ * backlog of 10,000 takes about 100 round trips instead of 40,000 (bench/fleet: 72 s, longer than the
+ * sweep's period, before).
+ */
+const SWEEP_BATCH = 100;
+
+/** Re-adds the components of one unfinished job that are marked called but have no BullMQ job. */
+async function sweepJob(ctx: OrchestratorContext, id: string): Promise<number> {
+  const state = await readState(ctx, id);
+  if (!state) return 0;
+  const flow = ctx.flowFor(state.job.kind);
+  let readded = 0;
+  for (const c of state.components) {
+    if (c.state !== 'called') continue;
+    const def = componentByName(flow, c.name)!;
+    const existing = await ctx.queues[def.queue].getJob(bullJobId(id, c.name));
+    if (existing) continue;
+    await enqueue(ctx, state.job, [c.name]);
+    readded++;
+  }
+  return readded;
+}
+
 /** Returns how many queue jobs it added. */
 export async function sweep(
   ctx: OrchestratorContext,
@@ -18,18 +42,9 @@ export async function sweep(
 ): Promise<number> {
   const ids = await ctx.redis.zrange(ctx.keys.active, '0', '-1');
   let readded = 0;
-  for (const id of ids) {
-    const state = await readState(ctx, id);
-    if (!state) continue;
-    const flow = ctx.flowFor(state.job.kind);
-    for (const c of state.components) {
-      if (c.state !== 'called') continue;
-      const def = componentByName(flow, c.name)!;
-      const existing = await ctx.queues[def.queue].getJob(bullJobId(id, c.name));
-      if (existing) continue;
-      await enqueue(ctx, state.job, [c.name]);
-      readded++;
-    }
+  for (let i = 0; i < ids.length; i += SWEEP_BATCH) {
+    const counts = await Promise.all(ids.slice(i, i + SWEEP_BATCH).map((id) => sweepJob(ctx, id)));
+    readded += counts.reduce((sum, n) => sum + n, 0);
   }
   // Failed or cancelled jobs whose notice was never queued (a crash right after the transition).
   const owed = await ctx.redis.zrangebyscore(

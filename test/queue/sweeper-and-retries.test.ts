@@ -103,6 +103,19 @@ describe('the sweeper', () => {
     expect(ran).toEqual([job.id]);
     expect(await s.orchestrator.sweep()).toBe(0);
   });
+
+  it('walks a backlog larger than one batch of reads and re-adds exactly the lost ones', async () => {
+    const s = makeSystem('sweep-many', twoStepFlow());
+    const jobs = Array.from({ length: 250 }, (_, i) => testJob(`discord:${i % 7}`));
+    for (const job of jobs) await s.orchestrator.submit(job);
+    // Every third job lost its queue job, in all three batches of 100.
+    const lost = jobs.filter((_, i) => i % 3 === 0);
+    for (const job of lost) expect(await s.queues.io.remove(bullJobId(job.id, 'work'))).toBe(1);
+
+    expect(await s.orchestrator.sweep()).toBe(lost.length);
+    for (const job of jobs) expect(await s.queues.io.getJob(bullJobId(job.id, 'work'))).toBeDefined();
+    expect(await s.orchestrator.sweep()).toBe(0);
+  });
 });
 
 describe('retries', () => {
