@@ -42,20 +42,15 @@ export function tensorToRgb(tensor: Float32Array, index: number, width: number, 
     );
   }
   const out = Buffer.allocUnsafe(plane * 3);
-  // The same arithmetic as unitToByte, inlined: this loop runs once per picture, too few times for
-  // the engine to optimise a call per value.
+  // The same arithmetic as unitToByte, with the clamp and the rounding left to the store: writing a
+  // number into a Uint8ClampedArray clamps it to [0, 255] (NaN to 0) and rounds halves to even, as
+  // the spec's ToUint8Clamp says. Clamping after the multiply instead of before it gives the same
+  // byte, since v * 255 passes 255 exactly when v passes 1. About twice as fast as branching here.
+  const bytes = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
   const f = Math.fround;
   for (let c = 0; c < 3; c++) {
-    const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) {
-      let v = f(f(tensor[base + i] / 2) + 0.5);
-      if (!(v > 0)) v = 0;
-      else if (v > 1) v = 1;
-      const x = f(v * 255);
-      let r = Math.round(x);
-      if (r - x === 0.5 && (r & 1) === 1) r -= 1;
-      out[i * 3 + c] = r;
-    }
+    const channel = tensor.subarray(offset + c * plane, offset + (c + 1) * plane);
+    for (let i = 0, o = c; i < plane; i++, o += 3) bytes[o] = f(f(f(channel[i] / 2) + 0.5) * 255);
   }
   return out;
 }

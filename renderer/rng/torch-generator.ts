@@ -1,6 +1,6 @@
 // Normal draws that reproduce `torch.randn(shape, generator=torch.Generator("cpu").manual_seed(seed))`
 // for float32, call after call on one generator, so a seed gives the same picture as diffusers.
-import { Mt19937 } from './mt19937.ts';
+import { type EngineState, Mt19937 } from './mt19937.ts';
 
 const TWO_POW_24 = 2 ** 24;
 const TWO_POW_32 = 2 ** 32;
@@ -12,10 +12,20 @@ const HALF_BLOCK = BLOCK / 2;
 const MAX_SEED = 2n ** 64n - 1n;
 const MIN_SEED = -(2n ** 63n);
 
+/** Everything a generator's next draws depend on, to carry it to another thread and back. */
+export interface GeneratorState {
+  engine: EngineState;
+  nextDoubleNormal: number | undefined;
+}
+
 export class TorchGenerator {
   private readonly engine: Mt19937;
   /** The sine half of the last double Box-Muller pair, kept for the next small draw as torch does. */
   private nextDoubleNormal: number | undefined;
+  /** The 16 uniforms of the block being transformed. */
+  private readonly uniforms = new Float64Array(BLOCK);
+  /** Counts draws and restores, so a copy of the state taken earlier can be told stale. */
+  private drawCount = 0;
 
   /**
    * `seed` as torch's `manual_seed` accepts it: an integer in [-2^63, 2^64 - 1], negatives taken as
@@ -25,25 +35,57 @@ export class TorchGenerator {
     this.engine = new Mt19937(lowSeedBits(seed));
   }
 
+  /** A generator that continues from `state`, drawing what the one it was taken from would draw. */
+  static fromState(state: GeneratorState): TorchGenerator {
+    const g = new TorchGenerator(0);
+    g.restore(state);
+    return g;
+  }
+
+  /** Changes with every draw and restore: equal values mean the state has not moved in between. */
+  get version(): number {
+    return this.drawCount;
+  }
+
+  /** A copy of the state: drawing from `fromState(copy)` gives what this generator draws next. */
+  state(): GeneratorState {
+    return { engine: this.engine.state(), nextDoubleNormal: this.nextDoubleNormal };
+  }
+
+  /** Continues from `state`, as if this generator had made the draws that led there. */
+  restore(state: GeneratorState): void {
+    this.engine.restore(state.engine);
+    this.nextDoubleNormal = state.nextDoubleNormal;
+    this.drawCount++;
+  }
+
   /** Standard normal float32 values in row-major order; `shape` may be a plain element count. */
   randn(shape: readonly number[] | number): Float32Array {
     const out = new Float32Array(elementCount(shape));
+    this.drawCount++;
     if (out.length >= BLOCK) this.fillBlocks(out);
     else for (let i = 0; i < out.length; i++) out[i] = this.doubleNormal();
     return out;
   }
 
-  /** PyTorch's `normal_fill`: one 24-bit uniform per element, then Box-Muller over blocks of 16. */
+  /**
+   * PyTorch's `normal_fill`: one 24-bit uniform per element, then Box-Muller over blocks of 16.
+   * Each block only reads its own 16 uniforms, drawn in order, so drawing them block by block
+   * gives the same values as drawing them all first.
+   */
   private fillBlocks(out: Float32Array): void {
     const n = out.length;
-    const uniforms = new Float64Array(n);
-    for (let i = 0; i < n; i++) uniforms[i] = this.floatUniform();
-    for (let start = 0; start + BLOCK <= n; start += BLOCK) boxMullerBlock(uniforms, start, out);
+    const u = this.uniforms;
+    for (let start = 0; start + BLOCK <= n; start += BLOCK) {
+      for (let k = 0; k < BLOCK; k++) u[k] = this.floatUniform();
+      boxMullerBlock(u, out, start);
+    }
     if (n % BLOCK !== 0) {
-      // torch redoes the trailing 16 positions from fresh words instead of handling a partial block.
-      const start = n - BLOCK;
-      for (let i = start; i < n; i++) uniforms[i] = this.floatUniform();
-      boxMullerBlock(uniforms, start, out);
+      // torch draws the leftover positions' uniforms with the rest, then redoes the trailing 16
+      // positions from fresh words instead of handling a partial block.
+      for (let k = 0; k < n % BLOCK; k++) this.floatUniform();
+      for (let k = 0; k < BLOCK; k++) u[k] = this.floatUniform();
+      boxMullerBlock(u, out, n - BLOCK);
     }
   }
 
@@ -75,12 +117,13 @@ export class TorchGenerator {
   }
 }
 
-function boxMullerBlock(uniforms: Float64Array, start: number, out: Float32Array): void {
-  for (let j = start; j < start + HALF_BLOCK; j++) {
-    const r = Math.sqrt(-2 * Math.log(1 - uniforms[j]));
-    const theta = TWO_PI * uniforms[j + HALF_BLOCK];
-    out[j] = r * Math.cos(theta);
-    out[j + HALF_BLOCK] = r * Math.sin(theta);
+/** 16 uniforms to 16 normals at `out[at..at+16)`: cosines in the first half, sines in the second. */
+function boxMullerBlock(u: Float64Array, out: Float32Array, at: number): void {
+  for (let j = 0; j < HALF_BLOCK; j++) {
+    const r = Math.sqrt(-2 * Math.log(1 - u[j]));
+    const theta = TWO_PI * u[j + HALF_BLOCK];
+    out[at + j] = r * Math.cos(theta);
+    out[at + j + HALF_BLOCK] = r * Math.sin(theta);
   }
 }
 

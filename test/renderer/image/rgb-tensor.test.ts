@@ -34,6 +34,33 @@ describe('tensorToRgb', () => {
     expect(unitToByte(-0.00784313678741455)).toBe(126);
   });
 
+  it('gives the byte unitToByte gives, on every rounding tie and out-of-range value', () => {
+    const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e-45, -1e-45, 3e38];
+    for (const x of [1, -1]) values.push(x, Math.fround(x * (1 + 2 ** -23)), Math.fround(x * (1 - 2 ** -24)));
+    // Around each k + 0.5: the float32 neighbours of the value that lands on the tie.
+    const word = new Float32Array(1);
+    const bits = new Uint32Array(word.buffer);
+    for (let k = 0; k < 255; k++) {
+      word[0] = ((k + 0.5) / 255 - 0.5) * 2;
+      const at = bits[0];
+      for (let d = -2; d <= 2; d++) {
+        bits[0] = at + d;
+        values.push(word[0]);
+      }
+    }
+    const tensor = new Float32Array(3 * values.length);
+    for (let c = 0; c < 3; c++) tensor.set(values, c * values.length);
+    const rgb = tensorToRgb(tensor, 0, values.length, 1);
+    const expected = values.flatMap((v) => [unitToByte(v), unitToByte(v), unitToByte(v)]);
+    expect(Array.from(rgb)).toEqual(expected);
+    // Ties really are there: some bytes round down to even where Math.round would go up.
+    expect(
+      values.some(
+        (v) => unitToByte(v) !== Math.round(Math.fround(Math.fround(Math.fround(v / 2) + 0.5) * 255)),
+      ),
+    ).toBe(true);
+  });
+
   it('picks the picture at the batch index and interleaves channels', () => {
     const plane = 2;
     const tensor = new Float32Array(2 * 3 * plane);
