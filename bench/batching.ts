@@ -2,11 +2,13 @@
 // sampler and guidance; their own prompts and seeds) rendered as one batch across jobs, against the
 // same 4 rendered one by one, on the bench model at 512x512, 20 steps, euler_a, guidance on. Both go
 // through a real render thread; rounds alternate so that a change of machine load hits both alike.
-// BENCH_SIZE (256, 384, 512...), BENCH_STEPS and BENCH_ROUNDS change the run.
+// BENCH_SIZE (256, 384, 512...), BENCH_STEPS and BENCH_ROUNDS change the run; ORT_PROVIDERS=cuda runs
+// it on a GPU.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { parseConfig } from '../core/config/config.ts';
 import { ensureBuiltInModels } from '../models/built-in.ts';
 import type { RenderRequest, RenderResult } from '../renderer/pipelines/render-request.ts';
 import { RenderHost } from '../renderer/thread/render-host.ts';
@@ -15,6 +17,7 @@ const JOBS = 4;
 const size = Number(process.env.BENCH_SIZE ?? 512);
 const steps = Number(process.env.BENCH_STEPS ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const { providers } = parseConfig({ ORT_PROVIDERS: process.env.ORT_PROVIDERS }).onnx;
 
 const dir = process.env.BENCH_MODELS_DIR ?? mkdtempSync(path.join(tmpdir(), 'bench-models-'));
 await ensureBuiltInModels(dir, (l) => console.log(l), ['bench']);
@@ -24,7 +27,7 @@ const host = (maxJobs: number) =>
   new RenderHost({
     modelsDir: dir,
     session: {
-      providers: ['cpu'],
+      providers,
       threads: 0,
       graphOptimization: 'all',
       log: (line) => {
@@ -88,7 +91,7 @@ await batched.close();
 const soloRate = (JOBS * rounds) / (soloMs / 1000);
 const batchRate = (JOBS * rounds) / (batchMs / 1000);
 console.log(
-  `${JOBS} jobs at ${size}x${size}, ${steps} steps, euler_a, guidance 7.5 on the bench model (CPU), ${rounds} rounds`,
+  `${JOBS} jobs at ${size}x${size}, ${steps} steps, euler_a, guidance 7.5 on the bench model (${providers.join(', ')}), ${rounds} rounds`,
 );
 console.log(`largest pixel difference batched vs alone: ${maxDiff}/255`);
 console.log(`one by one: ${soloRate.toFixed(3)} images/s; batched: ${batchRate.toFixed(3)} images/s`);

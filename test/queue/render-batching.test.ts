@@ -1,14 +1,16 @@
 // Batches across jobs through the real stack: Redis and BullMQ, the render component, the render
 // thread and ONNX Runtime on the bench model. Jobs that can share a UNet call are rendered in one
 // batch (one UNet call per step for all of them, as the renderer logs it), each picture equals the
-// job rendered alone, a job cancelled mid-batch leaves it while the others finish, and jobs that
-// cannot share a call are never batched together.
+// job rendered alone, a job cancelled mid-batch leaves it while the others finish, jobs that
+// cannot share a call are never batched together, and a renderer killed mid-batch has each of its
+// jobs handed on and rendered once elsewhere.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../bin/stack.ts';
-import { parseConfig } from '../../core/config/config.ts';
+import { type Config, parseConfig } from '../../core/config/config.ts';
 import { createJob, type Job } from '../../core/job/job.ts';
 import { BUILT_IN_VERSION, ensureBuiltInModels } from '../../models/built-in.ts';
 import { ModelCache } from '../../renderer/model/model-cache.ts';
@@ -20,15 +22,24 @@ import { waitFor } from '../helpers/wait-for.ts';
 
 let stack: Stack;
 let solo: ModelCache;
+let modelsDir: string;
+let dataDir: string;
+let prefix: string;
+let config: Config;
+/** Stacks a test opened besides the file's own. */
+const opened: Stack[] = [];
+const children: ChildProcess[] = [];
 /** Every line the stack logs; each test reads the ones logged since it started. */
 const lines: string[] = [];
 
 beforeAll(async () => {
   // A folder of its own: the shared test models folder lists the shipped models only.
-  const modelsDir = path.join(tmpdir(), `imagine-batching-models-v${BUILT_IN_VERSION}`);
+  modelsDir = path.join(tmpdir(), `imagine-batching-models-v${BUILT_IN_VERSION}`);
   await ensureBuiltInModels(modelsDir, undefined, ['bench']);
-  const config = parseConfig({
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'batching-')),
+  dataDir = mkdtempSync(path.join(tmpdir(), 'batching-'));
+  prefix = uniquePrefix('batching');
+  config = parseConfig({
+    DATA_DIR: dataDir,
     MODELS_DIR: modelsDir,
     RENDER_BATCH: '4',
     // Long enough that jobs queued together always meet in the render thread.
@@ -37,7 +48,7 @@ beforeAll(async () => {
   stack = await startStack({
     config,
     redisUrl: TEST_REDIS_URL,
-    prefix: uniquePrefix('batching'),
+    prefix,
     renderer: true,
     components: true,
     log: (line) => lines.push(line),
@@ -45,9 +56,39 @@ beforeAll(async () => {
   solo = new ModelCache(modelsDir, { providers: ['cpu'], threads: 0, graphOptimization: 'all' }, 2 ** 31);
 }, 120_000);
 afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const other of opened) await other.close();
   await stack?.close();
   await solo?.close();
 });
+
+/** Another renderer of the same stack in a process of its own, with its log lines as they come. */
+async function startRendererProcess(prefix: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/batch-renderer-process.ts'], {
+    env: {
+      ...process.env,
+      REDIS_URL: TEST_REDIS_URL,
+      PREFIX: prefix,
+      DATA_DIR: dataDir,
+      MODELS_DIR: modelsDir,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const output: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    output.push(...parts);
+  });
+  await waitFor(
+    async () => (output.includes('ready') ? true : undefined),
+    'the renderer process to start',
+    60_000,
+  );
+  return { child, output };
+}
 
 let owner = 0;
 function benchJob(prompt: string, seed: number, params: Record<string, unknown> = {}): Job {
@@ -69,10 +110,10 @@ function benchJob(prompt: string, seed: number, params: Record<string, unknown> 
   });
 }
 
-async function finalState(job: Job) {
+async function finalState(job: Job, on = stack) {
   return waitFor(
     async () => {
-      const s = await stack.system.orchestrator.state(job.id);
+      const s = await on.system.orchestrator.state(job.id);
       return s && ['done', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
     },
     `job ${job.id} to end`,
@@ -99,11 +140,11 @@ async function soloPicture(job: Job) {
   return rgbOf(result.images[0].png);
 }
 
-async function renderedPicture(job: Job) {
-  const state = await finalState(job);
+async function renderedPicture(job: Job, on = stack) {
+  const state = await finalState(job, on);
   expect(state.status).toBe('done');
   const artifact = (state.outputs.render as { images: { artifact: string }[] }).images[0].artifact;
-  const stored = await stack.artifacts.get(artifact);
+  const stored = await on.artifacts.get(artifact);
   return rgbOf(stored!.bytes);
 }
 
@@ -131,7 +172,7 @@ describe('batches across jobs', () => {
     const prompts = ['a red circle', 'a blue sky over the sea', 'green grass', 'a yellow cat'];
     const jobs = prompts.map((prompt, i) => benchJob(prompt, 100 + i));
     for (const job of jobs) await stack.system.orchestrator.submit(job);
-    const pictures = await Promise.all(jobs.map(renderedPicture));
+    const pictures = await Promise.all(jobs.map((job) => renderedPicture(job)));
 
     expect(batchStarts(since)).toHaveLength(1);
     expect(batchStarts(since)[0]).toContain('render batch of 4 on bench');
@@ -166,7 +207,7 @@ describe('batches across jobs', () => {
       120_000,
     );
     await stack.system.orchestrator.cancel(cancelled.id, undefined);
-    const pictures = await Promise.all([kept1, kept2, kept3].map(renderedPicture));
+    const pictures = await Promise.all([kept1, kept2, kept3].map((job) => renderedPicture(job)));
     expect((await finalState(cancelled)).status).toBe('cancelled');
 
     expect(batchStarts(since)).toHaveLength(1);
@@ -192,7 +233,7 @@ describe('batches across jobs', () => {
     const otherSize = benchJob('a yellow cat', 303, { width: 192 });
     const jobs = [pair[0], otherSteps, otherSize, pair[1]];
     for (const job of jobs) await stack.system.orchestrator.submit(job);
-    const pictures = await Promise.all(jobs.map(renderedPicture));
+    const pictures = await Promise.all(jobs.map((job) => renderedPicture(job)));
 
     // The two that match share every UNet call; the other two render alone.
     expect(batchStarts(since)).toHaveLength(1);
@@ -204,4 +245,60 @@ describe('batches across jobs', () => {
       expect(maxDifference(pictures[i], await soloPicture(job))).toBeLessThanOrEqual(1);
     }
   }, 180_000);
+
+  it('hands every job of a batch whose renderer is killed to another renderer, which renders each once', async () => {
+    // A stack of its own, whose only renderer is the doomed process at first.
+    const killPrefix = uniquePrefix('batch-kill');
+    const front = await startStack({
+      config,
+      redisUrl: TEST_REDIS_URL,
+      prefix: killPrefix,
+      renderer: false,
+      components: true,
+      log: () => undefined,
+    });
+    opened.push(front);
+    const doomed = await startRendererProcess(killPrefix);
+    const jobs = ['a red circle', 'a blue sky', 'green grass', 'a yellow cat'].map((prompt, i) =>
+      benchJob(prompt, 400 + i, { steps: 30 }),
+    );
+    for (const job of jobs) await front.system.orchestrator.submit(job);
+    await waitFor(
+      async () => (doomed.output.some((l) => l.startsWith('debug: batch UNet call 2:')) ? true : undefined),
+      'the batch to take its second step in the doomed renderer',
+      120_000,
+    );
+    expect(doomed.output.filter((l) => l.startsWith('render batch of 4 on bench'))).toHaveLength(1);
+    doomed.child.kill('SIGKILL');
+    await new Promise((r) => doomed.child.once('exit', r));
+
+    // A renderer that starts after the kill: the hand-on watch gives it all four.
+    const since = lines.length;
+    const rescuer = await startStack({
+      config,
+      redisUrl: TEST_REDIS_URL,
+      prefix: killPrefix,
+      renderer: true,
+      components: false,
+      log: (line) => lines.push(line),
+    });
+    opened.push(rescuer);
+    const pictures = await Promise.all(jobs.map((job) => renderedPicture(job, front)));
+    for (const job of jobs) {
+      const state = await finalState(job, front);
+      const renderer = (state.outputs.render as { renderer: string }).renderer;
+      expect(renderer).not.toContain(`-${doomed.child.pid}-`);
+      // Rendered once by the rescuer, finished once.
+      expect(
+        lines.slice(since).filter((l) => l === `job ${job.id} started: render on ${renderer}`),
+      ).toHaveLength(1);
+      const events = (await front.system.events.read(job.id)).map((e) => e.event.type);
+      expect(events.filter((t) => t === 'done')).toHaveLength(1);
+    }
+    expect(batchStarts(since)).toHaveLength(1);
+    expect(unetCalls(since)).toHaveLength(30);
+    for (const [i, job] of jobs.entries()) {
+      expect(maxDifference(pictures[i], await soloPicture(job))).toBeLessThanOrEqual(1);
+    }
+  }, 240_000);
 });
