@@ -99,7 +99,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       warned.add(line);
     };
     let modelDefaults = modelDefaultsIn(config.modelsDir, models.available, warnOnce);
-    let busy = false;
     const stopBeat = registry.keepAlive(() => ({
       id,
       device: config.onnx.providers[0] ?? 'cpu',
