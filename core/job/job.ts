@@ -1,6 +1,7 @@
 // The one Job that every surface (Discord, Telegram, HTTP) produces.
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { parseRatio } from '../flags/aspect.ts';
 import { memoByPair } from '../memo-by-pair.ts';
 import { knownFieldsAt } from './known-fields.ts';
 import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
@@ -202,17 +203,26 @@ function sizeFromRatio(
       problem: 'is too extreme for the size limits: use a ratio closer to 1:1, e.g. 16:9',
     };
   }
-  const clash =
-    (given.width !== undefined && given.width !== size.width) ||
-    (given.height !== undefined && given.height !== size.height);
-  if (clash) {
+  if (given.width === undefined && given.height === undefined) {
+    params.width = size.width;
+    params.height = size.height;
+    return undefined;
+  }
+  // Given with a size (--ar's own, or a job as its model drew it): the size must have the ratio's shape,
+  // within the rounding of each side down to a multiple.
+  const ratio = parseRatio(params.aspectRatio);
+  const shape = ratio ? ratio.w / ratio.h : 1;
+  const off = Math.abs(params.width / params.height - shape) / shape;
+  if (
+    given.width === undefined ||
+    given.height === undefined ||
+    off > (2 * limits.sideMultiple) / Math.min(params.width, params.height)
+  ) {
     return {
       field: 'params.aspectRatio',
       value: params.aspectRatio,
       problem: 'and width/height both set the size: give one of them',
     };
   }
-  params.width = size.width;
-  params.height = size.height;
   return undefined;
 }
