@@ -60,6 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     redisUrl: options.redisUrl,
     prefix,
     limits: config.owners,
+    finishedTtlMs: config.resultTtlMs,
     admit: options.admit === false ? undefined : (job) => admitRender(registry, config.limits)(job),
     log,
     onTransition: countTransitions(metrics),
@@ -99,6 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       warned.add(line);
     };
     let modelDefaults = modelDefaultsIn(config.modelsDir, models.available, warnOnce);
+    let busy = false;
     const stopBeat = registry.keepAlive(() => ({
       id,
       device: config.onnx.providers[0] ?? 'cpu',
@@ -122,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const services: ComponentServices = {
       artifacts,
       limits: config.limits,
+      resultTtlMs: config.resultTtlMs,
       renderHost: host,
       modelDefaults: (model) => modelDefaults[model],
       callbackSecret: config.callbackSecret,
@@ -161,6 +164,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const services: ComponentServices & { publicUrl?: string } = {
       artifacts,
       limits: config.limits,
+      resultTtlMs: config.resultTtlMs,
       publicUrl: config.http.publicUrl,
       callbackSecret: config.callbackSecret,
       video: config.video,

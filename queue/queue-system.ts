@@ -21,6 +21,8 @@ export interface QueueSystemOptions {
   prefix?: string;
   flowFor?: (kind: JobKind) => FlowDef;
   limits?: OwnerLimits;
+  /** How long a finished job's state and event stream are kept (default 7 days). */
+  finishedTtlMs?: number;
   admit?: (job: Job) => Promise<Job | undefined>;
   /** Gets the orchestrator's line per job transition. */
   log?: (line: string) => void;
@@ -56,13 +58,16 @@ export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
   const prefix = options.prefix ?? 'img';
   const redis = connectRedis(options.redisUrl);
   const keys = makeKeys(prefix);
-  const events = new JobEvents(redis, keys);
+  const events = new JobEvents(redis, keys, options.finishedTtlMs);
   const queueNames: Record<ResourceQueue, string> = { io: 'io', cpu: 'cpu', gpu: 'gpu' };
   const bullPrefix = `${prefix}-bull`;
+  // BullMQ's own event stream per queue: nothing here reads it (job news is on the jobs' own streams),
+  // so it keeps about its newest 1,000 entries instead of BullMQ's 10,000.
+  const queueOptions = { connection: redis, prefix: bullPrefix, streams: { events: { maxLen: 1000 } } };
   const queues = {
-    io: new Queue(queueNames.io, { connection: redis, prefix: bullPrefix }),
-    cpu: new Queue(queueNames.cpu, { connection: redis, prefix: bullPrefix }),
-    gpu: new Queue(queueNames.gpu, { connection: redis, prefix: bullPrefix }),
+    io: new Queue(queueNames.io, queueOptions),
+    cpu: new Queue(queueNames.cpu, queueOptions),
+    gpu: new Queue(queueNames.gpu, queueOptions),
   };
   const orchestrator = new Orchestrator({
     redis,
@@ -71,6 +76,7 @@ export function createQueueSystem(options: QueueSystemOptions): QueueSystem {
     keys,
     flowFor: options.flowFor ?? shippedFlowFor,
     limits: options.limits,
+    finishedTtlMs: options.finishedTtlMs,
     admit: options.admit,
     log: options.log,
     onTransition: options.onTransition,

@@ -101,6 +101,8 @@ export const ConfigEnvSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intVar(1000, 3_600_000).default(60_000),
   HTTP_HEADERS_TIMEOUT_MS: intVar(1000, 600_000).default(10_000),
   HTTP_MAX_CONNECTIONS: intVar(1, 1_000_000).default(1000),
+  /** How long a finished job's status, events and pictures stay available: 7 days. */
+  RESULT_TTL_S: intVar(10, 31_536_000).default(7 * 24 * 3600),
 });
 
 type Env = z.output<typeof ConfigEnvSchema>;
@@ -149,6 +151,8 @@ export interface Config {
   callbackSecret?: string;
   /** Development only: image URLs, callbacks and hook destinations may reach loopback and private addresses. */
   allowPrivateUrls: boolean;
+  /** How long a finished job's state, its event stream and its pictures are kept (RESULT_TTL_S). */
+  resultTtlMs: number;
 }
 
 function toStrings(source: Record<string, unknown>): Record<string, string> {
@@ -276,5 +280,6 @@ function fromEnv(e: Env): Config {
     owners: { maxActive: e.OWNER_MAX_ACTIVE, perMinute: e.OWNER_PER_MINUTE, burst: e.OWNER_BURST },
     callbackSecret: e.CALLBACK_SECRET,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS,
+    resultTtlMs: e.RESULT_TTL_S * 1000,
   };
 }

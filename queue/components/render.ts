@@ -22,6 +22,9 @@ export interface RenderOutput {
 }
 
 const PREVIEW_TTL_MS = 3600 * 1000;
+/** Previews and a video's frames are kept an hour, and never longer than the job's results. */
+const previewTtlMs = (services: ComponentServices) =>
+  Math.min(PREVIEW_TTL_MS, services.resultTtlMs ?? PREVIEW_TTL_MS);
 
 /** The infotext the renderer wrote into a picture, in the output so surfaces need not read PNGs. */
 function infotextOf(png: Buffer): { infotext?: string } {
@@ -37,9 +40,6 @@ function upscaledSize(job: Job, maxPixels: number): { width: number; height: num
   return { width: to8(job.params.width), height: to8(job.params.height) };
 }
 
-export function renderComponent(services: ComponentServices): ComponentHandler {
-  return async (ctx) => {
-    const host = services.renderHost;
 /**
  * A job admitted without its model's defaults (admission off, or no heartbeat had them yet) takes them
  * here; for an admitted job this changes nothing.
@@ -49,6 +49,9 @@ function asModelDraws(job: Job, services: ComponentServices): Job {
   return defaults ? withModelDefaults(job, defaults, services.limits) : job;
 }
 
+export function renderComponent(services: ComponentServices): ComponentHandler {
+  return async (ctx) => {
+    const host = services.renderHost;
     if (!host) throw new ComponentError('internal', 'this process has no renderer');
     const job = asModelDraws(ctx.job, services);
     const media = (ctx.state.outputs['fetch-media'] ?? {}) as { image?: string; mask?: string };
@@ -87,7 +90,7 @@ function asModelDraws(job: Job, services: ComponentServices): Job {
         published = published
           .then(async () => {
             const preview = p.preview
-              ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })).id
+              ? (await services.artifacts.put(p.preview, 'image/jpeg', { ttlMs: previewTtlMs(services) })).id
               : undefined;
             await ctx.publish({
               type: 'progress',
@@ -168,7 +171,7 @@ async function renderAnimation(
       published = published
         .then(async () => {
           const preview = (
-            await services.artifacts.put(p.preview as Buffer, 'image/jpeg', { ttlMs: PREVIEW_TTL_MS })
+            await services.artifacts.put(p.preview as Buffer, 'image/jpeg', { ttlMs: previewTtlMs(services) })
           ).id;
           await ctx.publish({ type: 'progress', step: frame, total, preview });
         })
@@ -180,7 +183,7 @@ async function renderAnimation(
   const poster = await services.artifacts.put(result.poster, 'image/png', { ttlMs });
   // The frames only live until encode-video has read them.
   const frames = await services.artifacts.put(Buffer.concat(result.frames), 'application/octet-stream', {
-    ttlMs: PREVIEW_TTL_MS,
+    ttlMs: previewTtlMs(services),
   });
   return {
     images: [{ artifact: poster.id, seed: result.seed, ...infotextOf(result.poster) }],

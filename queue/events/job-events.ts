@@ -6,29 +6,40 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../orchestrator/keys.ts';
 import { isFinalEvent, type JobEvent, type ProgressEvent, type StoredEvent } from './event-types.ts';
 
-const MAX_EVENTS = 1000;
-const STREAM_TTL_S = 7 * 24 * 3600;
+/** A job's stream keeps about its newest this many events (trimmed as it grows, in whole stream nodes). */
+export const MAX_EVENTS = 1000;
+/** A stream lives this long after its newest event unless told otherwise: the default result period. */
+const DEFAULT_STREAM_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** What a Lua transition needs to write a job's events as `publish` does: KEYS and ARGV parts. */
-export function streamArgs(keys: Keys, jobId: string): { keys: string[]; args: number[] } {
-  return { keys: [keys.events(jobId), keys.eventsChannel], args: [MAX_EVENTS, STREAM_TTL_S] };
+export function streamArgs(
+  keys: Keys,
+  jobId: string,
+  ttlMs = DEFAULT_STREAM_TTL_MS,
+): { keys: string[]; args: number[] } {
+  return { keys: [keys.events(jobId), keys.eventsChannel], args: [MAX_EVENTS, Math.ceil(ttlMs / 1000)] };
 }
 
 export class JobEvents {
   private subscriber?: Redis;
   private readonly listeners = new Map<string, Set<() => void>>();
+  /** How long a job's stream outlives its newest event, in seconds. */
+  private readonly ttlS: number;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+    ttlMs = DEFAULT_STREAM_TTL_MS,
+  ) {
+    this.ttlS = Math.ceil(ttlMs / 1000);
+  }
 
   async publish(jobId: string, event: JobEvent): Promise<void> {
     const key = this.keys.events(jobId);
     await this.redis
       .multi()
       .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'e', JSON.stringify(event), 'at', Date.now())
-      .expire(key, STREAM_TTL_S)
+      .expire(key, this.ttlS)
       .publish(this.keys.eventsChannel, jobId)
       .exec();
   }

@@ -83,11 +83,12 @@ const STEP_ASIDE_MS = 300;
 const SHUTDOWN = new Error('this process is shutting down');
 
 /** An effect guarded by a dedupe key: skipped when a previous attempt already completed it. */
-function runOnce(redis: Redis, key: string): ComponentContext['once'] {
+function runOnce(redis: Redis, key: string, ttlMs: number): ComponentContext['once'] {
   return async (effect) => {
     if (await redis.exists(key)) return undefined;
     const value = await effect();
-    await redis.set(key, '1', 'EX', 7 * 24 * 3600);
+    // Kept as long as the job: a retry or re-delivery can only come while the job is kept.
+    await redis.set(key, '1', 'PX', ttlMs);
     return value;
   };
 }
@@ -214,7 +215,7 @@ export class ComponentWorkers {
       attempt: bullJob.attemptsMade + 1,
       signal,
       publish: (event) => orch.events.publish(jobId, event),
-      once: runOnce(orch.redis, dedupeKey),
+      once: runOnce(orch.redis, dedupeKey, orch.ttlMs),
     };
     // A handler that ignores its signal must still not hold the job past its timeout.
     const aborted = new Promise<never>((_, reject) => {
@@ -280,7 +281,7 @@ export class ComponentWorkers {
       attempt: bullJob.attemptsMade + 1,
       signal: AbortSignal.timeout(def.timeoutMs),
       publish: (event) => this.options.orchestrator.events.publish(state.id, event),
-      once: runOnce(redis, dedupeKey),
+      once: runOnce(redis, dedupeKey, this.options.orchestrator.ttlMs),
     });
     await redis.zrem(this.options.orchestrator.keys.notifyPending, state.id);
   }

@@ -10,7 +10,18 @@ import { takeFairSlot } from './fairness.ts';
 import { bullJobId, jobIdOfBullJob } from './keys.ts';
 import { renderPosition } from './state-reads.ts';
 
-const KEEP = { removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 24 * 3600 } } as const;
+/**
+ * How long BullMQ keeps the record of a finished component (the orchestrator's own state has the
+ * outcome; these are for the queue dashboard): an hour after success, a day after failure, never longer
+ * than the job itself is kept, and at most 1,000 of each per queue, so a busy queue stays bounded.
+ */
+function keepFinished(ctx: OrchestratorContext) {
+  const jobS = Math.ceil(ctx.ttlMs / 1000);
+  return {
+    removeOnComplete: { age: Math.min(3600, jobS), count: 1000 },
+    removeOnFail: { age: Math.min(24 * 3600, jobS), count: 1000 },
+  };
+}
 
 /** Adds one BullMQ job per component, on the queue of its resource class. */
 export async function enqueue(
@@ -28,7 +39,7 @@ export async function enqueue(
         jobId: bullJobId(job.id, name),
         attempts: def.retries + 1,
         backoff: { type: 'exponential', delay: 500 },
-        ...KEEP,
+        ...keepFinished(ctx),
         ...(priority !== undefined ? { priority } : {}),
       });
       if (def.queue === 'gpu') {
@@ -47,7 +58,7 @@ export async function enqueueNotify(ctx: OrchestratorContext, jobId: string, own
     jobId: bullJobId(jobId, def.name),
     attempts: def.retries + 1,
     backoff: { type: 'exponential', delay: 1000 },
-    ...KEEP,
+    ...keepFinished(ctx),
   });
 }
 

@@ -28,6 +28,8 @@ export class Orchestrator {
   readonly keys: Keys;
   readonly redis: Redis;
   readonly events: JobEvents;
+  /** How long a finished job's state is kept. */
+  readonly ttlMs: number;
   private readonly ctx: OrchestratorContext;
 
   constructor(options: OrchestratorOptions) {
@@ -35,6 +37,7 @@ export class Orchestrator {
     this.keys = this.ctx.keys;
     this.redis = this.ctx.redis;
     this.events = this.ctx.events;
+    this.ttlMs = this.ctx.ttlMs;
   }
 
   flowOf(kind: JobKind): FlowDef {

@@ -32,7 +32,7 @@ export async function submitJob(
   const job = (await ctx.admit?.(given)) ?? given;
   const flow = ctx.flowFor(job.kind);
   const k = ctx.keys;
-  const stream = streamArgs(k, job.id);
+  const stream = streamArgs(k, job.id, ctx.ttlMs);
   const reply = await ctx.scripts.run(
     'submit',
     [...jobKeys(ctx, job.id, job.owner), k.bucket(job.owner), k.notifyPending, ...stream.keys],
@@ -95,7 +95,7 @@ export async function completeComponent(
   const def = componentByName(ctx.flowFor(kind), component);
   if (!def) throw new Error(`component ${component} is not in the ${kind} flow`);
   const output = result.ok && result.output !== undefined ? JSON.stringify(result.output) : '';
-  const stream = streamArgs(ctx.keys, jobId);
+  const stream = streamArgs(ctx.keys, jobId, ctx.ttlMs);
   const reply = await ctx.scripts.run(
     'complete',
     [...jobKeys(ctx, jobId, owner), ctx.keys.notifyPending, ...stream.keys],
@@ -134,7 +134,7 @@ export async function cancelJob(
 ): Promise<string[]> {
   const ownerOfJob = await ctx.redis.hget(ctx.keys.job(jobId), 'owner');
   if (!ownerOfJob) throw new JobRefusedError('not_found', `no job ${jobId}`);
-  const stream = streamArgs(ctx.keys, jobId);
+  const stream = streamArgs(ctx.keys, jobId, ctx.ttlMs);
   const reply = await ctx.scripts.run(
     'cancel',
     [...jobKeys(ctx, jobId, ownerOfJob), ctx.keys.notifyPending, ...stream.keys],

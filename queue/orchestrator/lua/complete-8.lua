@@ -29,6 +29,11 @@ if get_bits(job.called, slot) ~= 1 or get_bits(job.returned, slot) ~= 0 then
 end
 local was_final = FINAL[status] == true
 set_bits(job.returned, slot, outcome)
+-- A late report (the job was cancelled meanwhile) may create the returned word: it expires with the job.
+if was_final then
+  local left = redis.call('PTTL', job.key)
+  if left > 0 then redis.call('PEXPIRE', job.returned, left) end
+end
 if ARGV[4] ~= '' then redis.call('HSET', job.key, ARGV[4], ARGV[5]) end
 if outcome == 2 and not redis.call('HGET', job.key, 'error_code') then
   redis.call('HSET', job.key, 'error_code', ARGV[6], 'error', ARGV[7])

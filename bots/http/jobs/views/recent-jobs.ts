@@ -1,6 +1,6 @@
 // The newest jobs kept in Redis, of one owner or of everyone, optionally of some statuses. Jobs have no
-// index by owner, so this walks the job hashes with SCAN: linear in the jobs kept (7 days), which suits
-// a gallery and a dashboard, not a hot path.
+// index by owner, so this walks the job hashes with SCAN: linear in the jobs kept (RESULT_TTL_S, 7 days
+// by default), which suits a gallery and a dashboard, not a hot path.
 import type { JobState } from '../../../../queue/orchestrator/job-state.ts';
 import type { ApiServices } from '../../api-services.ts';
 
