@@ -3,6 +3,7 @@
 // as a run of seed + i alone.
 import { latentPreview } from '../../image/latent-preview.ts';
 import type { LoadedModel } from '../../model/loaded-model.ts';
+import { NoiseAhead } from '../../rng/noise-ahead.ts';
 import type { TorchGenerator } from '../../rng/torch-generator.ts';
 import type { Scheduler } from '../../schedulers/scheduler.ts';
 import { RenderCancelledError, type RenderHooks } from '../render-request.ts';
@@ -41,6 +42,8 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
   const channels = perPicture / plane;
   let latents = input.latents;
   const batch = new Float32Array(halves * n * perPicture);
+  // Each step's noise is drawn on another thread during the UNet call (same values, same order).
+  const noise = new NoiseAhead(input.generators);
   // SDXL: pooled embeddings and time ids ride along with every UNet call.
   const added = text.pooled
     ? {
@@ -66,6 +69,7 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
         if (input.extraChannels) batch.set(input.extraChannels[i], at + latentLen);
       }
     }
+    noise.drawAhead();
     const eps = await model.unet.predict(
       batch,
       [halves * n, channels, latentSize.h, latentSize.w],
@@ -81,7 +85,7 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
       const guided = input.withGuidance
         ? applyGuidance(eps.subarray(i * latentLen, (i + 1) * latentLen), cond, input.guidance)
         : cond;
-      let stepped = schedulers[i].step(guided, t, latents[i], input.generators[i]);
+      let stepped = schedulers[i].step(guided, t, latents[i], noise.source(i));
       if (input.afterStep) stepped = input.afterStep(i, s, stepped);
       next.push(stepped);
     }
