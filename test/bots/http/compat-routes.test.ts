@@ -58,6 +58,8 @@ describe('AUTOMATIC1111 routes', () => {
       sha256: null,
       filename: 'toy',
       config: null,
+      // This renderer's heartbeat tells no families (a real one does: model-defaults-e2e.test.ts).
+      family: null,
     });
     const options = await h.fetch('/sdapi/v1/options');
     expect(options.status).toBe(200);
