@@ -88,14 +88,14 @@ describe('npm run bench', () => {
 
   it('queue: closes its Redis connections and workers, and exits 0 after its ratio', async () => {
     const ended = await runBench('queue', { BENCH_N: '5' });
-    expect(ended.stderr).not.toContain('still open');
+    expect(ended.stderr).not.toContain('still running');
     expect(ended.code).toBe(0);
     expect(ended.lastLine).toMatch(/^per-hop p50 \/ raw BullMQ p50 = \d+\.\d\d /);
   });
 
   it('http: closes its server, stack and load thread, and exits 0 after its figures', async () => {
     const ended = await runBench('http', { BENCH_N: '20', BENCH_SECONDS: '1' });
-    expect(ended.stderr).not.toContain('still open');
+    expect(ended.stderr).not.toContain('still running');
     expect(ended.code).toBe(0);
     expect(ended.lastLine).toMatch(
       /^http: submit p50 [\d.]+ ms p99 [\d.]+ ms one at a time; \d+ submissions\/s/,
@@ -107,8 +107,20 @@ describe('npm run bench', () => {
       BENCH_N: '1',
       BENCH_MODELS_DIR: path.join(scratch, 'models'),
     });
-    expect(ended.stderr).not.toContain('still open');
+    expect(ended.stderr).not.toContain('still running');
     expect(ended.code).toBe(0);
     expect(ended.lastLine).toMatch(/^wall \/ session\.run = \d\.\d{3}$/);
+  });
+
+  it('batching: closes both render threads and exits 0 after its ratio', async () => {
+    const ended = await runBench('batching', {
+      BENCH_SIZE: '64',
+      BENCH_STEPS: '2',
+      BENCH_ROUNDS: '1',
+      BENCH_MODELS_DIR: path.join(scratch, 'models'),
+    });
+    expect(ended.stderr).not.toContain('still running');
+    expect(ended.code).toBe(0);
+    expect(ended.lastLine).toMatch(/^batched \/ one by one = \d+\.\d{3} \(images per second\)$/);
   });
 });
