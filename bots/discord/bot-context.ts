@@ -47,7 +47,7 @@ export function createBotContext(deps: BotContextDeps): BotContext {
       deps.api ?? new DiscordApi({ token: deps.config.discord.token, apiBase: deps.config.discord.apiBase }),
     jobs: new ChatJobs({ system: deps.system, artifacts: deps.artifacts, config: deps.config, log }),
     settings: new ChatSettings(redis, keyPrefix),
-    jobMessages: new JobMessages(redis, keyPrefix),
+    jobMessages: new JobMessages(redis, keyPrefix, deps.config.resultTtlMs),
     editClock: new EditClock(redis, keyPrefix),
     artifacts: deps.artifacts,
     redis,

@@ -25,7 +25,7 @@ export function discordServices(
   return {
     replier: createDiscordReplier({
       api,
-      jobMessages: new JobMessages(system.redis, prefix),
+      jobMessages: new JobMessages(system.redis, prefix, config.resultTtlMs),
       editClock: new EditClock(system.redis, prefix),
       log,
     }),

@@ -2,13 +2,12 @@
 // a restart of the bot, and any process can find the message a job's result belongs in.
 import type { Redis } from 'ioredis';
 
-const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
-
 export class JobMessages {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
-    private readonly ttlMs = THIRTY_DAYS_MS,
+    /** As long as the job's result is kept (RESULT_TTL_S): a button outlives it to no purpose. */
+    private readonly ttlMs: number,
   ) {}
 
   private byMessage(messageKey: string): string {

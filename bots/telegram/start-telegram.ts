@@ -29,7 +29,7 @@ export function createTelegramSurface(deps: TelegramSurfaceDeps): TelegramBot {
     jobs: new ChatJobs({ system: stack.system, artifacts: stack.artifacts, config, log }),
     artifacts: stack.artifacts,
     settings: new ChatSettings(redis, prefix),
-    jobMessages: new JobMessages(redis, prefix),
+    jobMessages: new JobMessages(redis, prefix, config.resultTtlMs),
     policies: new ChatPolicies(redis, prefix),
     admins: new ChatAdmins(api),
     watches: new Set(),

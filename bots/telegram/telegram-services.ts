@@ -18,7 +18,7 @@ export function telegramServices(
   return {
     replier: createTelegramReplier({
       api,
-      jobMessages: new JobMessages(system.redis, system.orchestrator.keys.prefix),
+      jobMessages: new JobMessages(system.redis, system.orchestrator.keys.prefix, config.resultTtlMs),
       maxUploadBytes: config.telegram.maxUploadBytes,
       publicUrl: config.http.publicUrl,
       log,

@@ -67,7 +67,7 @@ beforeAll(async () => {
     .png()
     .toBuffer();
   picture = (await artifacts.put(png, 'image/png')).id;
-  jobMessages = new JobMessages(redis, prefix);
+  jobMessages = new JobMessages(redis, prefix, 3_600_000);
   replier = createDiscordReplier({
     api: new DiscordApi({ token: TOKEN, apiBase: fake.restOptions.api }),
     jobMessages,

@@ -35,9 +35,14 @@ describe('chat settings in Redis', () => {
     expect(describeDefaults(await settings.get('discord:guild:1'))).toMatch(/nothing set/);
   });
 
-  it('maps jobs to messages both ways', async () => {
-    const messages = new JobMessages(system.redis, prefix);
+  it('maps jobs to messages both ways, for as long as the result is kept', async () => {
+    const messages = new JobMessages(system.redis, prefix, 3_600_000);
     await messages.link('job-1', 'telegram:5:77', { chatId: 5 });
+    for (const key of [`${prefix}:chat-msg:telegram:5:77`, `${prefix}:chat-job:job-1`]) {
+      const ttl = await system.redis.pttl(key);
+      expect(ttl).toBeGreaterThan(3_500_000);
+      expect(ttl).toBeLessThanOrEqual(3_600_000);
+    }
     expect(await messages.jobOf('telegram:5:77')).toBe('job-1');
     expect(await messages.messageOf('job-1')).toEqual({ messageKey: 'telegram:5:77', data: { chatId: '5' } });
     expect(await messages.jobOf('telegram:5:78')).toBeUndefined();

@@ -359,7 +359,7 @@ describe('several pictures, restarts and other messages', () => {
     );
     const variation = await nextPhoto(fake, chat, 1, 'the variation of picture 2');
     expect(variation.caption).toContain('strength 0.6');
-    const links = new JobMessages(h.stack.system.redis, h.stack.system.orchestrator.keys.prefix);
+    const links = new JobMessages(h.stack.system.redis, h.stack.system.orchestrator.keys.prefix, 3_600_000);
     // The replier links a result to its job once Telegram has answered the upload: wait for it.
     const gridJob = await waitFor(
       () => links.jobOf(messageKey(chat.id, grid.message.message_id)),

@@ -179,7 +179,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix, 3_600_000),
       maxUploadBytes: 1024 * 1024,
     });
     await replier(
@@ -211,7 +211,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix, 3_600_000),
       maxUploadBytes: config.telegram.maxUploadBytes,
     });
     await replier(
@@ -245,7 +245,7 @@ describe('the replier', () => {
     );
     const replier = createTelegramReplier({
       api: createTelegramApi(config.telegram),
-      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix),
+      jobMessages: new JobMessages(stack.system.redis, stack.system.orchestrator.keys.prefix, 3_600_000),
       maxUploadBytes: config.telegram.maxUploadBytes,
     });
     const still = await stack.artifacts.put(
