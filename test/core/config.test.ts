@@ -13,6 +13,8 @@ describe('config', () => {
     expect(c.modelsDir).toBe('var/models');
     expect(c.defaultModel).toBe('toy');
     expect(c.onnx.providers).toEqual(['cpu']);
+    // Batches across jobs do not pay on the CPU (docs/benchmarks.md).
+    expect(c.onnx.batch).toEqual({ maxJobs: 1, gatherMs: 50 });
     expect(c.limits.maxSteps).toBe(100);
     expect(c.defaults.sampler).toBe('euler_a');
   });
@@ -26,6 +28,8 @@ describe('config', () => {
     expect(c.defaults.steps).toBe(30);
     expect(c.limits.maxSteps).toBe(40);
     expect(c.onnx.providers).toEqual(['cuda', 'cpu']);
+    expect(c.onnx.batch.maxJobs).toBe(4);
+    expect(parseConfig({ ORT_PROVIDERS: 'cuda', RENDER_BATCH: '1' }).onnx.batch.maxJobs).toBe(1);
     expect(c.redis.url).toBe('redis://10.0.0.1:6379');
   });
 
