@@ -85,13 +85,12 @@ export const ConfigEnvSchema = z.object({
   LIMIT_MAX_COUNT: intVar(1, 16).default(DEFAULT_LIMITS.maxCount),
   LIMIT_MAX_FRAMES: intVar(1, 1024).default(DEFAULT_LIMITS.maxFrames),
   LIMIT_MAX_PROMPT_CHARS: intVar(1, 100_000).default(DEFAULT_LIMITS.maxPromptChars),
-  DEFAULT_WIDTH: intVar(64, 8192).default(DEFAULT_PARAMS.width),
-  DEFAULT_HEIGHT: intVar(64, 8192).default(DEFAULT_PARAMS.height),
-  DEFAULT_STEPS: intVar(1, 1000).default(DEFAULT_PARAMS.steps),
-  DEFAULT_GUIDANCE: numVar(0, 30).default(DEFAULT_PARAMS.guidance),
-  DEFAULT_SAMPLER: z
-    .enum(SAMPLERS, { error: `must be one of ${SAMPLERS.join(', ')}` })
-    .default(DEFAULT_PARAMS.sampler),
+  // Unset, each model's own (imagine.json, its natural size) apply, then DEFAULT_PARAMS; set, every model.
+  DEFAULT_WIDTH: intVar(64, 8192).optional(),
+  DEFAULT_HEIGHT: intVar(64, 8192).optional(),
+  DEFAULT_STEPS: intVar(1, 1000).optional(),
+  DEFAULT_GUIDANCE: numVar(0, 30).optional(),
+  DEFAULT_SAMPLER: z.enum(SAMPLERS, { error: `must be one of ${SAMPLERS.join(', ')}` }).optional(),
   EMBEDDED_REDIS: boolVar.default(true),
   OWNER_MAX_ACTIVE: intVar(0, 10_000).default(10),
   OWNER_PER_MINUTE: intVar(0, 100_000).default(20),
@@ -210,12 +209,18 @@ function fromEnv(e: Env): Config {
   };
   const defaults: Defaults = {
     ...DEFAULT_PARAMS,
-    width: e.DEFAULT_WIDTH,
-    height: e.DEFAULT_HEIGHT,
-    steps: e.DEFAULT_STEPS,
-    guidance: e.DEFAULT_GUIDANCE,
-    sampler: e.DEFAULT_SAMPLER,
+    width: e.DEFAULT_WIDTH ?? DEFAULT_PARAMS.width,
+    height: e.DEFAULT_HEIGHT ?? DEFAULT_PARAMS.height,
+    steps: e.DEFAULT_STEPS ?? DEFAULT_PARAMS.steps,
+    guidance: e.DEFAULT_GUIDANCE ?? DEFAULT_PARAMS.guidance,
+    sampler: e.DEFAULT_SAMPLER ?? DEFAULT_PARAMS.sampler,
     model: e.DEFAULT_MODEL,
+    fixed: [
+      ...(e.DEFAULT_WIDTH !== undefined || e.DEFAULT_HEIGHT !== undefined ? (['size'] as const) : []),
+      ...(e.DEFAULT_STEPS !== undefined ? (['steps'] as const) : []),
+      ...(e.DEFAULT_GUIDANCE !== undefined ? (['guidance'] as const) : []),
+      ...(e.DEFAULT_SAMPLER !== undefined ? (['sampler'] as const) : []),
+    ],
   };
   const problems = [];
   if (defaults.width * defaults.height > limits.maxPixels) {

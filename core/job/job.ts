@@ -4,8 +4,16 @@ import { ValidationError } from '../errors.ts';
 import { parseRatio } from '../flags/aspect.ts';
 import { memoByPair } from '../memo-by-pair.ts';
 import { knownFieldsAt } from './known-fields.ts';
-import { DEFAULT_LIMITS, DEFAULT_PARAMS, type Defaults, type Limits, MAX_SEED } from './limits.ts';
-import { type DefaultedParam, defaultedParams, MODEL_DEFAULTABLE, ratioSize } from './model-defaults.ts';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_PARAMS,
+  type DefaultedParam,
+  type Defaults,
+  type Limits,
+  MAX_SEED,
+  MODEL_DEFAULTABLE,
+} from './limits.ts';
+import { defaultedParams, ratioSize } from './model-defaults.ts';
 import { paramsSchema } from './params.ts';
 import { InputsSchema, OriginSchema, OwnerSchema } from './references.ts';
 import { ANIMATE_STRENGTH, videoParamsProblem } from './video.ts';
@@ -168,7 +176,13 @@ export function createJob(request: unknown, options: CreateJobOptions = {}): Job
   const randomSeed = options.randomSeed ?? (() => Math.floor(Math.random() * (MAX_SEED + 1)));
   const { video, ...params } = req.params;
   const warnings = unusedParamWarnings(req.kind, given);
-  const defaulted = [...new Set([...(req.defaulted ?? []), ...defaultedParams(given)])];
+  const fixed = defaults.fixed ?? [];
+  const defaulted = [
+    ...new Set([
+      ...(req.defaulted ?? []).filter((p) => !fixed.includes(p)),
+      ...defaultedParams(given, fixed),
+    ]),
+  ];
   return {
     ...req,
     id: options.id ?? crypto.randomUUID(),

@@ -82,6 +82,10 @@ export interface Limits {
   maxMaskBlur: number;
 }
 
+/** Params a model may choose when the request does not: `size` is width and height together. */
+export const MODEL_DEFAULTABLE = ['size', 'steps', 'guidance', 'sampler'] as const;
+export type DefaultedParam = (typeof MODEL_DEFAULTABLE)[number];
+
 export interface Defaults {
   width: number;
   height: number;
@@ -99,6 +103,8 @@ export interface Defaults {
   motion: Motion;
   videoFormat: VideoFormat;
   model: string;
+  /** Defaults the operator set (DEFAULT_WIDTH, ...): they hold for every model, over the model's own. */
+  fixed?: readonly DefaultedParam[];
 }
 
 export const DEFAULT_LIMITS: Limits = {

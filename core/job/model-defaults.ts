@@ -3,11 +3,7 @@
 // params its request left to defaults, and, for --ar, the ratio; the model's values then take their
 // place (the user's own choices win over the model's, the model's over the server's).
 import { parseRatio, sizeForRatio } from '../flags/aspect.ts';
-import type { Limits, Sampler } from './limits.ts';
-
-/** Params a model may choose when the request does not: `size` is width and height together. */
-export const MODEL_DEFAULTABLE = ['size', 'steps', 'guidance', 'sampler'] as const;
-export type DefaultedParam = (typeof MODEL_DEFAULTABLE)[number];
+import type { DefaultedParam, Limits, Sampler } from './limits.ts';
 
 export interface ModelDefaults {
   /** sd15, sd2, sdxl, sdxl-inpaint, toy, ... (from the folder, or imagine.json's "family"). */
@@ -29,13 +25,16 @@ interface SizedParams {
   aspectRatio?: string;
 }
 
-/** Which of the model-defaultable params a request's own params leave out. */
-export function defaultedParams(given: Record<string, unknown>): DefaultedParam[] {
+/** Which of the model-defaultable params a request's own params leave out (and the operator did not fix). */
+export function defaultedParams(
+  given: Record<string, unknown>,
+  fixed: readonly DefaultedParam[] = [],
+): DefaultedParam[] {
   const out: DefaultedParam[] = [];
   if (given.width === undefined && given.height === undefined && given.aspectRatio === undefined)
     out.push('size');
   for (const name of ['steps', 'guidance', 'sampler'] as const) if (given[name] === undefined) out.push(name);
-  return out;
+  return out.filter((name) => !fixed.includes(name));
 }
 
 function fits(size: { width: number; height: number }, limits: Limits): boolean {

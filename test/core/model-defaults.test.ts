@@ -1,6 +1,7 @@
 // A model's own defaults (natural size, a Turbo's steps, guidance and sampler) take the params a
 // request left to defaults; what the user typed wins; --ar fits the model's natural area.
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config/config.ts';
 import { parsePrompt } from '../../core/flags/parse.ts';
 import { createJob } from '../../core/job/job.ts';
 import { DEFAULT_LIMITS } from '../../core/job/limits.ts';
@@ -65,6 +66,17 @@ describe('model defaults', () => {
     expect(() => createJob({ ...base, params: { prompt: 'a fox', aspectRatio: 'wide' } })).toThrow(
       'must be a ratio W:H, e.g. 16:9',
     );
+  });
+
+  it('defaults the operator set (DEFAULT_WIDTH, DEFAULT_STEPS) hold for every model', () => {
+    const config = parseConfig({ DEFAULT_WIDTH: '768', DEFAULT_STEPS: '30' });
+    expect(config.defaults.fixed).toEqual(['size', 'steps']);
+    expect(parseConfig({}).defaults.fixed).toEqual([]);
+    const job = createJob({ ...base, params: { prompt: 'a fox' } }, { defaults: config.defaults });
+    expect(job.defaulted).toEqual(['guidance', 'sampler']);
+    const drawn = withModelDefaults(job, TURBO, DEFAULT_LIMITS);
+    expect([drawn.params.width, drawn.params.height, drawn.params.steps]).toEqual([768, 512, 30]);
+    expect([drawn.params.guidance, drawn.params.sampler]).toEqual([0, 'euler']);
   });
 
   it('a surface may leave a param it fills to the model (A1111 default CFG)', () => {

@@ -15,8 +15,8 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     name: 'model-defaults',
-    // Two steps unless a model or a flag says otherwise: quick renders.
-    env: { MODELS_DIR: await defaultsModels(), DEFAULT_STEPS: '2' },
+    // No DEFAULT_STEPS or DEFAULT_WIDTH: set, they would hold for every model.
+    env: { MODELS_DIR: await defaultsModels() },
     stack: { renderer: true, components: true, admit: true },
   });
   await waitFor(
@@ -63,18 +63,24 @@ describe('per-model defaults over HTTP', () => {
 
   it('an SDXL job without a size renders at the model natural size; --ar 16:9 fits its area', async () => {
     const plain = await render({
-      prompt: 'a red circle on a blue sky --seed 3',
+      prompt: 'a red circle on a blue sky --seed 3 --steps 2',
       params: { model: 'tiny-xl' },
     });
     expect(plain.accepted.params).toMatchObject({ width: 256, height: 256 });
     expect(plain.size).toEqual([256, 256]);
     expect(plain.infotext).toContain('Size: 256x256');
     // 16:9 over 256x256 pixels, sides down to multiples of 8 (at the server's 512x512 it would be 680x384).
-    const wide = await render({ prompt: 'a red circle --ar 16:9 --seed 3', params: { model: 'tiny-xl' } });
+    const wide = await render({
+      prompt: 'a red circle --ar 16:9 --seed 3 --steps 2',
+      params: { model: 'tiny-xl' },
+    });
     expect(wide.size).toEqual([336, 192]);
     expect(wide.infotext).toContain('Size: 336x192');
     // A size the user gives is kept.
-    const sized = await render({ prompt: 'a red circle --size 128x64', params: { model: 'tiny-xl' } });
+    const sized = await render({
+      prompt: 'a red circle --size 128x64 --steps 2',
+      params: { model: 'tiny-xl' },
+    });
     expect(sized.size).toEqual([128, 64]);
   });
 

@@ -10,7 +10,11 @@ import { startTelegramHarness, type TelegramHarness } from './telegram-harness.t
 let h: TelegramHarness;
 
 beforeAll(async () => {
-  h = await startTelegramHarness({ name: 'model-defaults', env: { MODELS_DIR: await defaultsModels() } });
+  h = await startTelegramHarness({
+    name: 'model-defaults',
+    // The harness's small DEFAULT_WIDTH/HEIGHT/STEPS unset: set, they would hold for every model.
+    env: { MODELS_DIR: await defaultsModels(), DEFAULT_WIDTH: '', DEFAULT_HEIGHT: '', DEFAULT_STEPS: '' },
+  });
   await waitFor(
     async () =>
       (await h.stack.registry.live()).some((w) => w.modelDefaults?.['tiny-xl']) ? true : undefined,
