@@ -6,9 +6,9 @@
 // publishes a progress event per step as the render component does.
 //
 // Two phases on the same fleet, each with every job queued before the renderers start:
-//  1. mixed: BENCH_N jobs (10,000) from BENCH_N/10 owners; one owner in 50 is heavy and submits 255
+//  1. alone: the light owners' jobs only (see 2).
+//  2. mixed: BENCH_N jobs (10,000) from BENCH_N/10 owners; one owner in 50 is heavy and submits 255
 //     jobs, the others 5 (51 times fewer); the heavy owners submit first.
-//  2. alone: the light owners' jobs only.
 // Prints submissions/s, renders dispatched/s, Redis commands, bytes and CPU per job, Redis memory
 // per queued job, p99 wait (fleet start -> render start) of light and heavy owners, and checks that
 // every job ran exactly once. The last line is the light owners' p99 wait, mixed over alone.
@@ -49,6 +49,7 @@ const HEAVY_JOBS = 255;
 const SUBMIT_CONCURRENCY = 16;
 /** As the stack's components process sweeps. */
 const SWEEP_EVERY_MS = 30_000;
+const MEMORY_SAMPLE = 200;
 const DRAIN_TIMEOUT_MS = 240_000;
 
 if (!Number.isInteger(JOBS / 500) || JOBS < 500) {
@@ -301,6 +302,8 @@ interface PhaseResult {
   run: Usage;
   memoryPerQueuedJob: number;
   memoryPerFinishedJob: number;
+  /** MEMORY USAGE of a finished job's keys, by key, averaged over a sample. */
+  keptPerJob: Map<string, number>;
   waitsLight: number[];
   waitsHeavy: number[];
   /** Light owners' jobs: how many renders had started when each started (itself included). */
@@ -411,6 +414,22 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
       for (const [, status] of (await pipe.exec()) ?? []) if (status !== 'done') notDone++;
     }
 
+    // What a finished job keeps while it is kept (RESULT_TTL_S), per key, over a sample of jobs.
+    const keys = api.orchestrator.keys;
+    const kinds: [string, ((id: string) => string)[]][] = [
+      ['job hash', [keys.job]],
+      ['called + returned words', [keys.called, keys.returned]],
+      ['event stream', [keys.events]],
+    ];
+    const sample = jobs.slice(0, MEMORY_SAMPLE);
+    const kept = new Map<string, number>();
+    for (const [label, keyOf] of kinds) {
+      const pipe = api.redis.pipeline();
+      for (const job of sample) for (const key of keyOf) pipe.memory('USAGE', key(job.id));
+      const bytes = ((await pipe.exec()) ?? []).reduce((sum, [, n]) => sum + (Number(n) || 0), 0);
+      kept.set(label, bytes / sample.length);
+    }
+
     const waitsLight: number[] = [];
     const waitsHeavy: number[] = [];
     // How many renders started before each job's: its wait counted in renders, which the machine's
@@ -433,6 +452,7 @@ async function runPhase(url: string, phase: string, list: readonly Owner[]): Pro
       run: usageBetween(s1, s2),
       memoryPerQueuedJob: (s1.usedMemory - s0.usedMemory) / jobs.length,
       memoryPerFinishedJob: (s2.usedMemory - s0.usedMemory) / jobs.length,
+      keptPerJob: kept,
       waitsLight,
       waitsHeavy,
       ranksLight,
@@ -485,6 +505,8 @@ function printPhase(name: string, r: PhaseResult): void {
   console.log(
     `  Redis memory per queued job ${(r.memoryPerQueuedJob / 1024).toFixed(2)} KiB; per finished job still kept ${(r.memoryPerFinishedJob / 1024).toFixed(2)} KiB`,
   );
+  const kept = [...r.keptPerJob].map(([k, b]) => `${k} ${(b / 1024).toFixed(2)} KiB`).join(', ');
+  console.log(`    a finished job's own keys: ${kept}`);
   console.log(
     `  wait from fleet start to render start, p50 / p99: light owners ${seconds(percentile(r.waitsLight, 50))} / ${seconds(percentile(r.waitsLight, 99))}` +
       (r.waitsHeavy.length > 0
@@ -499,14 +521,14 @@ const redis = await startRedis();
 let failed = false;
 try {
   const all = owners();
-  const mixed = await runPhase(redis.url, 'mixed', all);
-  printPhase('mixed (heavy owners submit 51x, first)', mixed);
   const alone = await runPhase(
     redis.url,
     'alone',
     all.filter((o) => !o.heavy),
   );
+  const mixed = await runPhase(redis.url, 'mixed', all);
   printPhase('alone (light owners only)', alone);
+  printPhase('mixed (heavy owners submit 51x, first)', mixed);
   failed = [mixed, alone].some((r) => r.lost + r.twice + r.notDone > 0);
   if (failed) console.log('FAILED: a job was lost, run twice or did not end done');
   const ratio = percentile(mixed.waitsLight, 99) / percentile(alone.waitsLight, 99);
