@@ -31,7 +31,8 @@ export function defaultedParams(
   fixed: readonly DefaultedParam[] = [],
 ): DefaultedParam[] {
   const out: DefaultedParam[] = [];
-  if (given.width === undefined && given.height === undefined && given.aspectRatio === undefined)
+  // An --ar size is the ratio over the default area: the model's area may take its place.
+  if ((given.width === undefined && given.height === undefined) || given.aspectRatio !== undefined)
     out.push('size');
   for (const name of ['steps', 'guidance', 'sampler'] as const) if (given[name] === undefined) out.push(name);
   return out.filter((name) => !fixed.includes(name));
@@ -80,7 +81,7 @@ export function withModelDefaults<J extends { params: SizedParams; defaulted?: r
   const left = new Set(job.defaulted ?? []);
   const params = { ...job.params };
   const natural = model.width * model.height;
-  if (params.aspectRatio !== undefined) {
+  if (left.has('size') && params.aspectRatio !== undefined) {
     const size = ratioSize(params.aspectRatio, natural, limits);
     if (size) Object.assign(params, size);
   } else if (left.has('size')) {

@@ -59,7 +59,9 @@ describe('model defaults', () => {
   it('an aspect ratio in HTTP params sets the size; with a clashing width it is refused', () => {
     const job = createJob({ ...base, params: { prompt: 'a fox', aspectRatio: '16:9' } });
     expect([job.params.width, job.params.height]).toEqual([680, 384]);
-    expect(job.defaulted).not.toContain('size');
+    // The model's area takes the default area's place.
+    expect(job.defaulted).toContain('size');
+    expect(withModelDefaults(job, SDXL, DEFAULT_LIMITS).params).toMatchObject({ width: 1360, height: 768 });
     expect(() =>
       createJob({ ...base, params: { prompt: 'a fox', aspectRatio: '16:9', width: 512 } }),
     ).toThrow('params.aspectRatio: "16:9" and width/height both set the size: give one of them');
@@ -76,6 +78,13 @@ describe('model defaults', () => {
     expect(job.defaulted).toEqual(['guidance', 'sampler']);
     const drawn = withModelDefaults(job, TURBO, DEFAULT_LIMITS);
     expect([drawn.params.width, drawn.params.height, drawn.params.steps]).toEqual([768, 512, 30]);
+    // --ar spreads the operator's default area then, not the model's.
+    const parsed = parsePrompt('a fox --ar 2:1', { defaults: config.defaults });
+    const wide = createJob(
+      { ...base, params: { prompt: parsed.prompt, ...parsed.params } },
+      { defaults: config.defaults },
+    );
+    expect(withModelDefaults(wide, SDXL, DEFAULT_LIMITS).params).toMatchObject({ width: 880, height: 440 });
     expect([drawn.params.guidance, drawn.params.sampler]).toEqual([0, 'euler']);
   });
 
