@@ -88,7 +88,28 @@ export class WorkerRegistry {
     };
   }
 
-  async live(): Promise<WorkerInfo[]> {
+  /** The last read of the live workers, for callers that can do with a view `maxAgeMs` old. */
+  private lastRead?: { at: number; workers: Promise<WorkerInfo[]> };
+
+  /**
+   * The live workers; with `maxAgeMs`, the last read when it is no older than that (a read reads
+   * every worker's record: at every submit of a large fleet that is most of the submit's bytes).
+   */
+  live(options: { maxAgeMs?: number } = {}): Promise<WorkerInfo[]> {
+    const last = this.lastRead;
+    if (last && options.maxAgeMs !== undefined && Date.now() - last.at <= options.maxAgeMs) {
+      return last.workers;
+    }
+    const workers = this.readLive();
+    const read = { at: Date.now(), workers };
+    this.lastRead = read;
+    workers.catch(() => {
+      if (this.lastRead === read) this.lastRead = undefined;
+    });
+    return workers;
+  }
+
+  private async readLive(): Promise<WorkerInfo[]> {
     const ids = await this.redis.smembers(this.keys.workers);
     if (ids.length === 0) return [];
     const records = await this.redis.mget(ids.map((id) => this.keys.worker(id)));
