@@ -32,7 +32,16 @@ const registryEntry = z.object({
       error: 'must include model_index.json',
     }),
   /** Written as imagine.json beside model_index.json (see renderer/model/model-settings.ts). */
-  settings: z.object({ guidance: z.boolean().optional(), inpaintModel: z.string().optional() }).optional(),
+  settings: z
+    .object({
+      guidance: z.union([z.boolean(), z.number().min(0)]).optional(),
+      inpaintModel: z.string().optional(),
+      steps: z.number().int().min(1).optional(),
+      sampler: z.string().optional(),
+      size: z.string().optional(),
+      family: z.string().optional(),
+    })
+    .optional(),
   note: z.string().optional(),
 });
 
