@@ -8,6 +8,7 @@ import { processMetrics } from '../bots/http/metrics/service-metrics.ts';
 import { chatSurfaceServices } from '../bots/shared/chat-surfaces.ts';
 import { telegramServices } from '../bots/telegram/telegram-services.ts';
 import type { Config } from '../core/config/config.ts';
+import type { Job } from '../core/job/job.ts';
 import { FileArtifactStore } from '../queue/artifacts/file-artifact-store.ts';
 import { componentHandlers } from '../queue/components/index.ts';
 import type { ComponentServices } from '../queue/components/services.ts';
@@ -17,6 +18,7 @@ import { makeKeys } from '../queue/orchestrator/keys.ts';
 import { createQueueSystem, type QueueSystem } from '../queue/queue-system.ts';
 import { admitRender } from '../queue/workers/admit-render.ts';
 import { watchStoppedRenderers } from '../queue/workers/hand-on-stopped.ts';
+import { preferIdleRenderer } from '../queue/workers/prefer-idle.ts';
 import { preferLoadedRenderer } from '../queue/workers/prefer-loaded.ts';
 import { WorkerRegistry } from '../queue/workers/worker-registry.ts';
 import { modelDefaultsIn } from '../renderer/model/model-defaults-file.ts';
@@ -100,7 +102,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       warned.add(line);
     };
     let modelDefaults = modelDefaultsIn(config.modelsDir, models.available, warnOnce);
-    let busy = false;
     const stopBeat = registry.keepAlive(() => ({
       id,
       device: config.onnx.providers[0] ?? 'cpu',
@@ -144,7 +145,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }
     };
     // Prefer a renderer that has the job's model loaded and nothing to do: loading costs seconds.
-    const preferOther = preferLoadedRenderer(registry, id, async () => (await host.models()).loaded);
+    const preferLoaded = preferLoadedRenderer(registry, id, async () => (await host.models()).loaded);
+    // With batches across jobs, a job that finds this renderer drawing goes to an idle one if any.
+    const preferIdle = preferIdleRenderer(registry, id, () => rendering.size > 0);
+    const preferOther =
+      config.onnx.batch.maxJobs > 1
+        ? async (job: Job) => (await preferLoaded(job)) || (await preferIdle(job))
+        : preferLoaded;
     await system.startWorkers(handlers, ['gpu'], {
       // A batch across jobs needs that many jobs taken at once: one worker slot per render in it.
       concurrency: { gpu: config.onnx.batch.maxJobs },

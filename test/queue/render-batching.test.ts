@@ -43,7 +43,7 @@ beforeAll(async () => {
     MODELS_DIR: modelsDir,
     RENDER_BATCH: '4',
     // Long enough that jobs queued together always meet in the render thread.
-    RENDER_BATCH_GATHER_MS: '3000',
+    RENDER_BATCH_GATHER_MS: '8000',
   });
   stack = await startStack({
     config,
