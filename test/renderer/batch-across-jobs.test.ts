@@ -1,9 +1,10 @@
 // Batches across jobs in the render thread, on the toy model: a job of a batch fails alone, the
-// count of pictures may differ between jobs of one batch, and a model whose imagine.json says
-// "batch": false renders its jobs one at a time.
+// count of pictures may differ between jobs of one batch, inpaint jobs batch on the inpainting
+// sibling, and a model whose imagine.json says "batch": false renders its jobs one at a time.
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.ts';
 import type { RenderRequest, RenderResult } from '../../renderer/pipelines/render-request.ts';
@@ -19,6 +20,7 @@ beforeAll(async () => {
   const modelsDir = mkdtempSync(path.join(tmpdir(), 'batch-models-'));
   const toy = path.join(await testModels(), 'toy');
   cpSync(toy, path.join(modelsDir, 'toy'), { recursive: true });
+  cpSync(`${toy}-inpaint`, path.join(modelsDir, 'toy-inpaint'), { recursive: true });
   cpSync(toy, path.join(modelsDir, 'toy-alone'), { recursive: true });
   writeFileSync(path.join(modelsDir, 'toy-alone', 'imagine.json'), '{"batch": false}\n');
   host = new RenderHost({
@@ -98,6 +100,34 @@ describe('batches across jobs in the render thread', () => {
     expect(calls).toHaveLength(4);
     // (2 + 1) pictures, each with its unconditional and conditional rows.
     for (const call of calls) expect(call).toMatch(/: pair 0, pair 1 \(6 rows\)$/);
+    for (const [i, job] of jobs.entries()) await samePictures(together[i], await host.render('toy', job));
+  });
+
+  it('batches inpaint jobs on the inpainting sibling (mask channels per job), each as it renders alone', async () => {
+    const image = (await host.render('toy', { ...request, strength: 1 })).images[0].png;
+    const white = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const mask = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } })
+      .composite([{ input: white, left: 16, top: 16 }])
+      .png()
+      .toBuffer();
+    const since = lines.length;
+    const jobs = ['a yellow cat', 'a green field'].map((prompt, i) => ({
+      ...request,
+      prompt,
+      seed: 30 + i,
+      image,
+      mask,
+      maskOptions: { blur: 4, invert: false },
+    }));
+    const together = await Promise.all(
+      jobs.map((job, i) => host.render('toy', job, { label: `inpaint ${i}` })),
+    );
+    expect(together.map((r) => r.model)).toEqual(['toy-inpaint', 'toy-inpaint']);
+    const calls = sharedCalls(since);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call).toMatch(/: inpaint 0, inpaint 1 \(4 rows\)$/);
     for (const [i, job] of jobs.entries()) await samePictures(together[i], await host.render('toy', job));
   });
 
