@@ -35,7 +35,8 @@ const unetSession = model.sessions.find((s) => s.file.includes(`${path.sep}unet$
 
 const runs = Number(process.env.BENCH_N ?? 5);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_N must be a whole number >= 1, got ${runs}`);
-await txt2img(model, { ...request, steps: 2 }); // warm up: first runs allocate
+// Warm up with a whole render: first runs allocate, and the noise thread starts during it.
+await txt2img(model, request);
 const unetBefore = { ...unetSession.own };
 const renders: RenderResult['timings'][] = [];
 for (let i = 0; i < runs; i++) renders.push((await txt2img(model, request)).timings);
