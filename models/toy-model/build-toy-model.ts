@@ -6,14 +6,14 @@ import { betasFromConfig, ConfigReader } from '../../renderer/schedulers/config-
 import { alphasCumprod } from '../../renderer/schedulers/noise-schedule.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
 import { BACKGROUND_SIZE, backgroundLatents, colourLatents, DARK_RGB } from './palette.ts';
-import { INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
+import { CODE_SIZE, INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
 import { basePrior, promptTable } from './prompt-prior.ts';
 import { SD15_SCHEDULER_CONFIG } from './sd15-config.ts';
 import { textEncoderGraph } from './text-encoder-graph.ts';
 import { BOS, buildTokenizerFiles, EOS } from './tokenizer-files.ts';
 import { unetGraph } from './unet-graph.ts';
 import { vaeDecoderGraph, vaeEncoderGraph } from './vae-graphs.ts';
-import { encodeScaledColour, SCALING_FACTOR } from './vae-map.ts';
+import { decoderNullDirection, encodeScaledColour, SCALING_FACTOR } from './vae-map.ts';
 import { DEFAULT_VARIANT, type ModelVariant } from './variant.ts';
 import { FEATURE, featureColumn, knownWords, SEPARATOR_MARKS } from './vocabulary.ts';
 
@@ -86,6 +86,9 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
       {
         backgrounds: backgroundLatents(),
         backgroundSize: BACKGROUND_SIZE / 8,
+        backgroundCodeSize: CODE_SIZE.background,
+        hidden: decoderNullDirection(),
+        colourCodeSize: CODE_SIZE.colour,
         colours: colourLatents(),
         dark: encodeScaledColour(DARK_RGB),
         alphasCumprod: alphas,

@@ -25,3 +25,11 @@ export const INPAINT_LAMBDA = 50;
 
 /** The latent size the prompt weights are stated for. */
 export const REFERENCE_LATENT = 32;
+
+/**
+ * Codes: every background, and every slot's content (empty or an object's colour), also writes a
+ * Walsh pattern of +-size per latent cell in the latent direction the decoder does not see. The
+ * pictures do not change; the UNet's scenes move apart, so guidance cannot overshoot from one into a
+ * third (docs/toy-model.md, "Codes").
+ */
+export const CODE_SIZE = { background: 0.7, colour: 0.7 } as const;

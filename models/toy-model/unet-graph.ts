@@ -8,6 +8,8 @@
 // Dot products and norms of pieces are expanded over the three maps of shape-maps-graph.ts, so the
 // cost grows with (slots x states x backgrounds) maps of the latent, not with the number of pictures.
 // The inpaint variant reads [x, mask, masked_image_latents] and adds -lambda ||(1 - mask)(masked - piece)||^2.
+// Every background and every slot's content also carries a code in the latent direction the decoder
+// does not see (Walsh patterns, docs/toy-model.md "Codes"): invisible, but it sets the scenes apart.
 import { GraphBuilder } from '../onnx-graph/graph-builder.ts';
 import { Ops } from './graph-ops.ts';
 import { floatInput, floatOutput } from './io-casts.ts';
@@ -22,6 +24,10 @@ export interface UnetWeights {
   /** Background latents [backgrounds, 4, size, size], scaled latent space. */
   backgrounds: Float32Array;
   backgroundSize: number;
+  /** The decoder's null direction [4], and the size per latent cell of the background and colour codes along it. */
+  hidden: number[];
+  backgroundCodeSize: number;
+  colourCodeSize: number;
   /** Object colours [colours, 4] and the dark of outlines and shadows [4], scaled latents. */
   colours: Float32Array;
   dark: number[];
@@ -171,6 +177,37 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const bgPrompt = o.reshape(o.slice(prompt, 1, SLOT_STATE_COLUMNS, PROMPT_OUTPUTS), [0, 1, NB]);
   logit = o.sum(logit, slotPrompt, o.c(w.basePrior, [PIECES, 1, NC]));
 
+  // Background codes: a layer C_b over the whole picture in the hidden direction, orthogonal to every
+  // slot piece (pieces are visible colours), so it adds the same (sqrt(abar) <x, C_b> - abar/2 |C_b|^2) / (1 - abar)
+  // to every layout with background b and C_b, weighted by p(b | x), to x0.
+  const codes = walshCodes(o, h, wd, BACKGROUND_CODE_BITS, w.backgroundCodeSize); // [NB, hw]
+  const hiddenDirection = o.c(w.hidden, [1, 4, 1]);
+  const xHidden = o.reduceSum(o.mul(flat(x), hiddenDirection), [1]); // [B, hw]
+  const codeDot = o.matmul(xHidden, o.transpose(codes, [1, 0])); // [B, NB]
+  // Colour codes: slot q's piece also carries K_k on the slot's circle R_q in the hidden direction, k = 0
+  // for an empty slot and 1 + c for colour c; adds (sqrt(abar) <x, K_k R_q> - abar/2 (|K_k R_q|^2 + 2 <C_b, K_k R_q>)) / (1 - abar).
+  const colourCodes = colourCodeLayer(o, h, wd, maps, codes, w.colourCodeSize); // see below
+  const xCodes = o.reshape(o.matmul(xHidden, o.transpose(colourCodes.byPiece, [1, 0])), [
+    0,
+    PIECES,
+    1,
+    CODES,
+  ]);
+  const onColours = (v: string) => o.matmul(v, o.c(CODE_OF_COLOUR.flat(2), [PIECES, CODES, NC]));
+  logit = o.add(
+    logit,
+    o.div(
+      o.sub(
+        o.mul(o.reshape(sqrtAbar, [-1, 1, 1, 1]), onColours(xCodes)),
+        o.mul(
+          o.mul(o.reshape(abar, [-1, 1, 1, 1]), o.c(0.5)),
+          o.add(onColours(colourCodes.norm), o.mul(onColours(colourCodes.withBackground), o.c(2))),
+        ),
+      ),
+      o.reshape(oneMinus, [-1, 1, 1, 1]),
+    ),
+  );
+
   // Posterior: per slot over (state, colour), then over (layout, background).
   const perSlot = o.reshape(logit, [0, 4, STATES, NB, NC]);
   const slotTotal = o.logSumExp(perSlot, [2, 4], true); // [B, 4, 1, NB, 1]
@@ -178,11 +215,21 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const totals = o.reshape(slotTotal, [0, 4, NB]);
   const single = o.add(o.slice(totals, 1, 0, 1), o.c(Math.log(SINGLE_LAYOUT)));
   const row = o.add(o.reduceSum(o.slice(totals, 1, 1, 4), [1], true), o.c(Math.log(1 - SINGLE_LAYOUT)));
-  const layout = o.reshape(o.softmax(o.reshape(o.add(o.concat([single, row], 1), bgPrompt), [0, -1]), 1), [
-    0,
-    2,
-    NB,
-  ]);
+  const codeNorm = o.reduceSum(o.mul(codes, codes), [1]); // [NB]
+  const codeLogit = o.reshape(
+    o.div(
+      o.sub(
+        o.mul(o.reshape(sqrtAbar, [-1, 1]), codeDot),
+        o.mul(o.mul(o.reshape(abar, [-1, 1]), o.c(0.5)), codeNorm),
+      ),
+      o.reshape(oneMinus, [-1, 1]),
+    ),
+    [0, 1, NB],
+  );
+  const layout = o.reshape(
+    o.softmax(o.reshape(o.sum(o.concat([single, row], 1), bgPrompt, codeLogit), [0, -1]), 1),
+    [0, 2, NB],
+  );
   const layoutOfSlot = o.gather(layout, o.ints([0, 1, 1, 1]), 1); // [B, 4, NB]
   const weight = o.reshape(o.mul(o.reshape(layoutOfSlot, [0, 4, 1, NB, 1]), slotPosterior), [
     0,
@@ -199,8 +246,109 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const x0Dark = o.mul(darkCover, dark);
   const colourWeight = o.matmul(o.reduceSum(weight, [2]), colours); // [B, 16, 4]
   const x0Object = o.matmul(o.transpose(colourWeight, [0, 2, 1]), maps.object); // [B, 4, hw]
-  const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object), xShape);
+  const x0Code = o.mul(o.unsqueeze(o.matmul(o.reduceSum(layout, [1]), codes), [1]), hiddenDirection); // [B, 4, hw]
+  // The colour codes' part of x0: each piece's code weighted by its posterior (summed over backgrounds).
+  const codeWeight = o.matmul(
+    o.unsqueeze(o.reduceSum(weight, [2]), [2]),
+    o.c(transposeCodes(CODE_OF_COLOUR).flat(2), [PIECES, NC, CODES]),
+  ); // [B, 16, 1, CODES]
+  const x0ColourCode = o.mul(
+    o.unsqueeze(o.matmul(o.reshape(codeWeight, [0, -1]), colourCodes.byPiece), [1]),
+    hiddenDirection,
+  ); // [B, 4, hw]
+  const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object, x0Code, x0ColourCode), xShape);
   const eps = o.div(o.sub(x, o.mul(sqrtAbar, x0)), o.sqrt(oneMinus));
   floatOutput(g, eps, 'out_sample', ['batch', 4, 'height', 'width'], variant.float16);
   return g;
+}
+
+/** Colour codes: one for an empty slot, one per colour. */
+const CODES = 1 + NC;
+/** Walsh patterns of the codes: which bits of (x mod 4) and of (y mod 4) flip the sign. */
+const CODE_BITS: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [2, 0],
+  [3, 0],
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 1],
+  [2, 2],
+  [3, 3],
+];
+/** [PIECES, CODES, NC]: piece (slot, state) with colour c carries code 0 when empty, else 1 + c. */
+const CODE_OF_COLOUR: number[][][] = Array.from({ length: PIECES }, (_, p) =>
+  Array.from({ length: CODES }, (_, k) =>
+    Array.from({ length: NC }, (_, c) => (p % STATES === 0 ? (k === 0 ? 1 : 0) : k === 1 + c ? 1 : 0)),
+  ),
+);
+const transposeCodes = (m: number[][][]) =>
+  m.map((plane) => plane[0].map((_, c) => plane.map((row) => row[c])));
+
+/**
+ * The colour codes at the sample's size, per piece: byPiece [PIECES * CODES, hw] (code k on the
+ * circle of piece p's slot), their squared norms and their dot products with the background codes,
+ * both [PIECES, CODES] and [PIECES, NB, CODES] shaped for the colour map CODE_OF_COLOUR.
+ */
+function colourCodeLayer(
+  o: Ops,
+  h: string,
+  wd: string,
+  maps: ReturnType<typeof shapeMaps>,
+  backgroundCodes: string,
+  size: number,
+) {
+  const codes = walshCodes(o, h, wd, CODE_BITS, size); // [CODES, hw]
+  // Every state of a slot carries its code over the same region, the slot's circle, so all codes of
+  // a slot have the same norm and a picture without codes (an encoded one) favours none of them.
+  const circleOfSlot = Array.from({ length: PIECES }, (_, p) => p - (p % STATES) + 1);
+  const region = o.gather(maps.object, o.ints(circleOfSlot), 0); // [PIECES, hw]
+  const byPiece = o.reshape(o.mul(o.unsqueeze(region, [1]), o.unsqueeze(codes, [0])), [PIECES * CODES, -1]);
+  const norm = o.reshape(o.reduceSum(o.mul(byPiece, byPiece), [1]), [PIECES, 1, CODES]);
+  const withBackground = o.transpose(
+    o.reshape(o.matmul(byPiece, o.transpose(backgroundCodes, [1, 0])), [PIECES, CODES, NB]),
+    [0, 2, 1],
+  ); // [PIECES, NB, CODES]
+  return { byPiece, norm, withBackground };
+}
+
+/** Background codes: the six Walsh patterns the colour codes leave. */
+const BACKGROUND_CODE_BITS: readonly (readonly [number, number])[] = [
+  [1, 2],
+  [1, 3],
+  [2, 1],
+  [2, 3],
+  [3, 1],
+  [3, 2],
+];
+
+/**
+ * Walsh patterns over the latent cells, [patterns, hw], times `size`: pattern [bx, by] is the product of
+ * the signs (-1)^bit of the bits `bx` selects of (x mod 4) and `by` of (y mod 4) (1: bit 0, 2: bit 1, 3: both).
+ * Any two differ, so over every 4 x 4 tile of cells they are orthogonal.
+ */
+function walshCodes(
+  o: Ops,
+  h: string,
+  wd: string,
+  bits: readonly (readonly [number, number])[],
+  size: number,
+) {
+  const signs = (n: string) => {
+    const i = o.range(n);
+    const bit = (j: number) => {
+      const q = o.g.node('Floor', [o.div(i, o.c(2 ** j))]);
+      return o.sub(q, o.mul(o.g.node('Floor', [o.div(q, o.c(2))]), o.c(2)));
+    };
+    const flip = (b: string) => o.sub(o.c(1), o.mul(b, o.c(2)));
+    const b0 = flip(bit(0));
+    const b1 = flip(bit(1));
+    return [o.add(o.mul(b0, o.c(0)), o.c(1)), b0, b1, o.mul(b0, b1)];
+  };
+  const xs = signs(wd);
+  const ys = signs(h);
+  const patterns = bits.map(([bx, by]) =>
+    o.reshape(o.mul(o.unsqueeze(ys[by], [1]), o.unsqueeze(xs[bx], [0])), [1, -1]),
+  );
+  return o.mul(o.concat(patterns, 0), o.c(size));
 }

@@ -26,6 +26,31 @@ export function decoderMap(): number[][] {
   );
 }
 
+/**
+ * The unit latent direction the decoder cannot see (M^T n = 0): the encoder's 4 rows span only the 3
+ * colours, so one direction of every latent cell carries nothing to the picture.
+ */
+export function decoderNullDirection(): number[] {
+  const columns = [0, 1, 2].map((j) => ENCODER_MAP.map((row) => row[j]));
+  // Gram-Schmidt: the columns, then the unit vectors; the best remainder is the null direction.
+  const basis: number[][] = [];
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const remainder = (v: number[]) =>
+    basis.reduce((r, b) => {
+      const d = dot(r, b);
+      return r.map((x, i) => x - d * b[i]);
+    }, v);
+  for (const c of columns) {
+    const r = remainder(c);
+    const norm = Math.sqrt(dot(r, r));
+    basis.push(r.map((x) => x / norm));
+  }
+  const candidates = [0, 1, 2, 3].map((k) => remainder([0, 1, 2, 3].map((i) => (i === k ? 1 : 0))));
+  const best = candidates.reduce((a, b) => (dot(b, b) > dot(a, a) ? b : a));
+  const norm = Math.sqrt(dot(best, best));
+  return best.map((x) => x / norm);
+}
+
 function invert3(a: number[][]): number[][] {
   const [[a0, a1, a2], [b0, b1, b2], [c0, c1, c2]] = a;
   const det = a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0);
