@@ -88,7 +88,10 @@ describe('model folder loader', () => {
     const a = await img2img(reference, { ...request, count: 1, image: input, strength: 0.5 });
     const b = await img2img(model, { ...request, count: 1, image: input, strength: 0.5 });
     const [pa, pb] = await Promise.all([rgbOf(a.images[0].png), rgbOf(b.images[0].png)]);
-    expect(meanAbsDiff(pa, pb)).toBe(0);
+    // The pipeline draws mean + exp(logvar / 2) * noise, as diffusers does: with logvar -20 that moves
+    // a latent by ~5e-5, which may tip a pixel by one level; taking the log-variance as a latent
+    // channel, or sampling at unit variance, would change the picture everywhere.
+    expect(meanAbsDiff(pa, pb)).toBeLessThan(1e-4);
   });
 
   it('names the missing file and what was expected there', async () => {
