@@ -8,7 +8,16 @@
 // draws itself. Either way it gets exactly the values and the state it would have had alone.
 import { Worker } from 'node:worker_threads';
 import type { NoiseSource } from '../schedulers/scheduler.ts';
-import { makeSlot, markRequested, type NoiseRequest, readSlotResult, slotCount } from './noise-slot.ts';
+import {
+  makeSlot,
+  markRequested,
+  type NoiseRequest,
+  readSlotNumber,
+  readSlotResult,
+  SLOT,
+  slotCount,
+  slotDone,
+} from './noise-slot.ts';
 import type { TorchGenerator } from './torch-generator.ts';
 
 interface Pending {
@@ -54,6 +63,18 @@ export class NoiseAhead {
       thread.postMessage(request);
       this.pending[i] = { slot, number, count, version: generator.version };
     }
+  }
+
+  /**
+   * Resolves once every draw started by the last drawAhead is ready. The render loop never waits
+   * (a draw not ready in time is made here); this is for tests, which must not count on a time.
+   */
+  async settled(): Promise<void> {
+    await Promise.all(
+      this.pending.map((p) =>
+        p ? slotDone(p.slot, p.number, () => readSlotNumber(p.slot, SLOT.requested) !== p.number) : undefined,
+      ),
+    );
   }
 
   /** What picture `i`'s scheduler draws from. */

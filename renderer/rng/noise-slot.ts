@@ -50,6 +50,36 @@ export function writeSlotResult(
   control[SLOT.hasCached] = after.nextDoubleNormal === undefined ? 0 : 1;
   new Float64Array(slot, CACHED_AT, 1)[0] = after.nextDoubleNormal ?? 0;
   Atomics.store(control, SLOT.done, number);
+  Atomics.notify(control, SLOT.done);
+}
+
+/** Atomics.waitAsync (Node 16+), which the ES2023 library types do not declare yet. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+/**
+ * Resolves once request `number` is done, or once a newer request replaced it (the noise thread
+ * then skips it and the slot's done number stays behind; `superseded` says so).
+ */
+export async function slotDone(
+  slot: SharedArrayBuffer,
+  number: number,
+  superseded: () => boolean,
+): Promise<void> {
+  const control = new Int32Array(slot, 0, 4);
+  for (;;) {
+    const done = Atomics.load(control, SLOT.done);
+    if (done === number || superseded()) return;
+    const wait = waitAsync(control, SLOT.done, done);
+    if (wait.async) await wait.value;
+  }
 }
 
 /** The values and the state after them, once request `number` is done; undefined before. */
