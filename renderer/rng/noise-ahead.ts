@@ -42,6 +42,14 @@ export class NoiseAhead {
     this.draws = generators.map(() => []);
   }
 
+  /**
+   * Says that each picture's next draw will be `count` values, as if its last step had drawn that
+   * many: the next drawAhead starts it (a pipeline's starting latents, drawn while the text encoder runs).
+   */
+  expect(count: number): void {
+    for (let i = 0; i < this.draws.length; i++) this.draws[i] = [count];
+  }
+
   /** Before a model call: starts each picture's next draw where its last step made exactly one. */
   drawAhead(): void {
     const thread = noiseThread();
@@ -70,6 +78,16 @@ export class NoiseAhead {
    * (a draw not ready in time is made here); this is for tests, which must not count on a time.
    */
   async settled(): Promise<void> {
+    // An Atomics.waitAsync alone does not keep Node's event loop alive; this timer does meanwhile.
+    const keepAlive = setInterval(() => {}, 60_000);
+    try {
+      await this.allDone();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async allDone(): Promise<void> {
     await Promise.all(
       this.pending.map((p) =>
         p ? slotDone(p.slot, p.number, () => readSlotNumber(p.slot, SLOT.requested) !== p.number) : undefined,

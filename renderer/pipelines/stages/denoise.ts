@@ -29,6 +29,8 @@ export interface DenoiseInput {
   hooks?: RenderHooks;
   /** Send a preview of the first picture every this many steps (0 or absent = never). */
   previewEvery?: number;
+  /** The pipeline's noise thread feed over `generators`, when it drew the starting latents from it. */
+  noise?: NoiseAhead;
 }
 
 export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
@@ -43,7 +45,7 @@ export async function denoise(input: DenoiseInput): Promise<Float32Array[]> {
   let latents = input.latents;
   const batch = new Float32Array(halves * n * perPicture);
   // Each step's noise is drawn on another thread during the UNet call (same values, same order).
-  const noise = new NoiseAhead(input.generators);
+  const noise = input.noise ?? new NoiseAhead(input.generators);
   // SDXL: pooled embeddings and time ids ride along with every UNet call.
   const added = text.pooled
     ? {
@@ -110,7 +112,12 @@ export function applyGuidance(uncond: Float32Array, cond: Float32Array, scale: n
   if (uncond.length !== cond.length) {
     throw new Error(`guidance: unconditional has ${uncond.length} values, conditional ${cond.length}`);
   }
-  const out = new Float32Array(cond.length);
-  for (let i = 0; i < out.length; i++) out[i] = uncond[i] + scale * (cond[i] - uncond[i]);
+  const n = cond.length;
+  const out = new Float32Array(n);
+  // uncond[i] read once: V8 does not merge the two loads, and this loop runs on every step.
+  for (let i = 0; i < n; i++) {
+    const u = uncond[i];
+    out[i] = u + scale * (cond[i] - u);
+  }
   return out;
 }
