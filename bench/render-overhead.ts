@@ -44,7 +44,9 @@ const unetMs = (unetSession.own.runMs - unetBefore.runMs) / (unetSession.own.run
 const ratios = renders.map((t) => t.totalMs / t.sessionRunMs);
 const median = renders[ratios.indexOf(percentile(ratios, 50))];
 
-// Scheduler step + guidance mix alone, on the same latent size, with the same sampler.
+// Scheduler step + guidance mix alone, on the same latent size, with the same sampler, as the render
+// loop runs them on this thread: the noise a step draws comes ready-made, as the noise thread serves
+// it (bench/scheduler-step times the step with its draw).
 const scheduler = schedulerForSampler(sampler, model.schedulerConfig);
 const rng = new TorchGenerator(1);
 const perStep: number[] = [];
@@ -54,10 +56,12 @@ for (let run = 0; run < 5; run++) {
   for (const t of scheduler.timesteps) {
     const u = rng.randn(x.length);
     const c = rng.randn(x.length);
+    const drawn = rng.randn(x.length);
+    const served = { randn: () => drawn.slice() };
     const t0 = performance.now();
-    const scaled = scheduler.scaleModelInput(x, t);
+    scheduler.scaleModelInput(x, t);
     const eps = applyGuidance(u, c, request.guidance);
-    x = scheduler.step(eps, t, scaled === x ? x : x, rng);
+    x = scheduler.step(eps, t, x, served);
     perStep.push(performance.now() - t0);
   }
 }
