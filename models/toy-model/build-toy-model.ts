@@ -89,6 +89,7 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
         backgroundCodeSize: CODE_SIZE.background,
         hidden: decoderNullDirection(),
         colourCodeSize: CODE_SIZE.colour,
+        codeSpread: CODE_SIZE.spread,
         colours: colourLatents(),
         dark: encodeScaledColour(DARK_RGB),
         alphasCumprod: alphas,

@@ -17,7 +17,11 @@ export const PROMPT_WEIGHTS = {
   named: 96,
   /** Every colour or shape said anywhere, for objects in every slot (what a negative prompt removes). */
   anywhere: 24,
-  background: 96,
+  /**
+   * A background said. Stronger than the slots' words: the background is decided at the first steps,
+   * where the conditional half must hold it against the one the starting noise leans to.
+   */
+  background: 500,
 } as const;
 
 /** How much the 9-channel inpaint UNet holds to the visible part of the picture, per latent value. */
@@ -28,8 +32,10 @@ export const REFERENCE_LATENT = 32;
 
 /**
  * Codes: every background, and every slot's content (empty or an object's colour), also writes a
- * Walsh pattern of +-size per latent cell in the latent direction the decoder does not see. The
- * pictures do not change; the UNet's scenes move apart, so guidance cannot overshoot from one into a
- * third (docs/toy-model.md, "Codes").
+ * Walsh pattern of +-size per latent cell in the latent direction the decoder does not see, plus
+ * Gaussian spread of variance `spread` per cell there. The pictures do not change; the UNet's scenes
+ * move apart, so guidance cannot overshoot from one into a third, and the spread keeps the codes from
+ * deciding anything at low noise, where an encoded picture (img2img) has only noise along them
+ * (docs/toy-model.md, "Codes").
  */
-export const CODE_SIZE = { background: 0.7, colour: 0.7 } as const;
+export const CODE_SIZE = { background: 1.0, colour: 1.6, spread: 1.5 } as const;

@@ -10,6 +10,8 @@
 // The inpaint variant reads [x, mask, masked_image_latents] and adds -lambda ||(1 - mask)(masked - piece)||^2.
 // Every background and every slot's content also carries a code in the latent direction the decoder
 // does not see (Walsh patterns, docs/toy-model.md "Codes"): invisible, but it sets the scenes apart.
+// Along that direction a picture also has Gaussian spread around its codes, so they are seen through
+// variance 1 - abar + abar * spread and weigh little at low noise.
 import { GraphBuilder } from '../onnx-graph/graph-builder.ts';
 import { Ops } from './graph-ops.ts';
 import { floatInput, floatOutput } from './io-casts.ts';
@@ -28,6 +30,8 @@ export interface UnetWeights {
   hidden: number[];
   backgroundCodeSize: number;
   colourCodeSize: number;
+  /** Variance per latent cell of the picture's spread along the null direction around its codes. */
+  codeSpread: number;
   /** Object colours [colours, 4] and the dark of outlines and shadows [4], scaled latents. */
   colours: Float32Array;
   dark: number[];
@@ -71,6 +75,12 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const abar = o.reshape(o.gather(o.c(w.alphasCumprod), tIndex), [-1, 1, 1, 1]);
   const sqrtAbar = o.sqrt(abar);
   const oneMinus = o.sub(o.c(1), abar);
+  // Along the null direction a picture is its codes plus Gaussian spread of variance codeSpread per
+  // cell, so there x is seen with variance 1 - abar + abar * spread: the codes tell scenes apart at
+  // high noise as before, but an encoded picture's noise (img2img) says less about them.
+  const codeVar = o.add(oneMinus, o.mul(abar, o.c(w.codeSpread)));
+  const codeVarRow = o.reshape(codeVar, [-1, 1]);
+  const sqrtAbarRow = o.reshape(sqrtAbar, [-1, 1]);
 
   const maps = shapeMaps(o, h, wd);
   // Backgrounds at the sample's size: [NB, 4, hw].
@@ -178,14 +188,14 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   logit = o.sum(logit, slotPrompt, o.c(w.basePrior, [PIECES, 1, NC]));
 
   // Background codes: a layer C_b over the whole picture in the hidden direction, orthogonal to every
-  // slot piece (pieces are visible colours), so it adds the same (sqrt(abar) <x, C_b> - abar/2 |C_b|^2) / (1 - abar)
+  // slot piece (pieces are visible colours), so it adds the same (sqrt(abar) <x, C_b> - abar/2 |C_b|^2) / codeVar
   // to every layout with background b and C_b, weighted by p(b | x), to x0.
   const codes = walshCodes(o, h, wd, BACKGROUND_CODE_BITS, w.backgroundCodeSize); // [NB, hw]
   const hiddenDirection = o.c(w.hidden, [1, 4, 1]);
   const xHidden = o.reduceSum(o.mul(flat(x), hiddenDirection), [1]); // [B, hw]
   const codeDot = o.matmul(xHidden, o.transpose(codes, [1, 0])); // [B, NB]
   // Colour codes: slot q's piece also carries K_k on the slot's circle R_q in the hidden direction, k = 0
-  // for an empty slot and 1 + c for colour c; adds (sqrt(abar) <x, K_k R_q> - abar/2 (|K_k R_q|^2 + 2 <C_b, K_k R_q>)) / (1 - abar).
+  // for an empty slot and 1 + c for colour c; adds (sqrt(abar) <x, K_k R_q> - abar/2 (|K_k R_q|^2 + 2 <C_b, K_k R_q>)) / codeVar.
   const colourCodes = colourCodeLayer(o, h, wd, maps, codes, w.colourCodeSize); // see below
   const xCodes = o.reshape(o.matmul(xHidden, o.transpose(colourCodes.byPiece, [1, 0])), [
     0,
@@ -198,13 +208,13 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
     logit,
     o.div(
       o.sub(
-        o.mul(o.reshape(sqrtAbar, [-1, 1, 1, 1]), onColours(xCodes)),
+        o.mul(sqrtAbar, onColours(xCodes)),
         o.mul(
-          o.mul(o.reshape(abar, [-1, 1, 1, 1]), o.c(0.5)),
+          o.mul(abar, o.c(0.5)),
           o.add(onColours(colourCodes.norm), o.mul(onColours(colourCodes.withBackground), o.c(2))),
         ),
       ),
-      o.reshape(oneMinus, [-1, 1, 1, 1]),
+      codeVar,
     ),
   );
 
@@ -218,11 +228,8 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const codeNorm = o.reduceSum(o.mul(codes, codes), [1]); // [NB]
   const codeLogit = o.reshape(
     o.div(
-      o.sub(
-        o.mul(o.reshape(sqrtAbar, [-1, 1]), codeDot),
-        o.mul(o.mul(o.reshape(abar, [-1, 1]), o.c(0.5)), codeNorm),
-      ),
-      o.reshape(oneMinus, [-1, 1]),
+      o.sub(o.mul(sqrtAbarRow, codeDot), o.mul(o.mul(o.reshape(abar, [-1, 1]), o.c(0.5)), codeNorm)),
+      codeVarRow,
     ),
     [0, 1, NB],
   );
@@ -246,17 +253,20 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   const x0Dark = o.mul(darkCover, dark);
   const colourWeight = o.matmul(o.reduceSum(weight, [2]), colours); // [B, 16, 4]
   const x0Object = o.matmul(o.transpose(colourWeight, [0, 2, 1]), maps.object); // [B, 4, hw]
-  const x0Code = o.mul(o.unsqueeze(o.matmul(o.reduceSum(layout, [1]), codes), [1]), hiddenDirection); // [B, 4, hw]
-  // The colour codes' part of x0: each piece's code weighted by its posterior (summed over backgrounds).
+  // Along the null direction: the codes weighted by their posterior, plus the spread's posterior mean,
+  // sqrt(abar) spread / codeVar times what x shows beyond the codes.
   const codeWeight = o.matmul(
     o.unsqueeze(o.reduceSum(weight, [2]), [2]),
     o.c(transposeCodes(CODE_OF_COLOUR).flat(2), [PIECES, NC, CODES]),
   ); // [B, 16, 1, CODES]
-  const x0ColourCode = o.mul(
-    o.unsqueeze(o.matmul(o.reshape(codeWeight, [0, -1]), colourCodes.byPiece), [1]),
-    hiddenDirection,
-  ); // [B, 4, hw]
-  const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object, x0Code, x0ColourCode), xShape);
+  const codeMean = o.add(
+    o.matmul(o.reduceSum(layout, [1]), codes),
+    o.matmul(o.reshape(codeWeight, [0, -1]), colourCodes.byPiece),
+  ); // [B, hw]
+  const spreadGain = o.div(o.mul(sqrtAbarRow, o.c(w.codeSpread)), codeVarRow);
+  const hiddenMean = o.add(codeMean, o.mul(spreadGain, o.sub(xHidden, o.mul(sqrtAbarRow, codeMean))));
+  const x0Hidden = o.mul(o.unsqueeze(hiddenMean, [1]), hiddenDirection); // [B, 4, hw]
+  const x0 = o.reshape(o.sum(x0Bg, x0Dark, x0Object, x0Hidden), xShape);
   const eps = o.div(o.sub(x, o.mul(sqrtAbar, x0)), o.sqrt(oneMinus));
   floatOutput(g, eps, 'out_sample', ['batch', 4, 'height', 'width'], variant.float16);
   return g;

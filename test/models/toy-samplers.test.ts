@@ -44,16 +44,13 @@ const SIZE = 192;
  */
 const FLOORS: Record<string, [number, number]> = {
   pndm: [0.8, 0],
-  // Guided at CFG 7.5 since issue L (diffusers does too); LCM is meant for cfg 1-2.
-  lcm: [0.7, 0.65],
-  unipc_karras: [0.95, 0.75],
-  dpm2: [0.35, 0.05],
-  dpm2_karras: [0.3, 0.05],
+  dpm2: [0.3, 0.1],
+  dpm2_karras: [0.3, 0.1],
   dpm2_a: [0, 0],
   dpm2_a_karras: [0, 0],
-  dpmpp_2m_sde_karras: [0.95, 0.3],
-  dpmpp_3m_sde: [0.5, 0.25],
-  dpmpp_3m_sde_karras: [0.7, 0],
+  dpmpp_2m_sde_karras: [0.9, 0.8],
+  dpmpp_3m_sde: [0.9, 0.8],
+  dpmpp_3m_sde_karras: [0.9, 0],
 };
 
 let cache: ModelCache;
