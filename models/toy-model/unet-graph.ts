@@ -197,12 +197,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   // Colour codes: slot q's piece also carries K_k on the slot's circle R_q in the hidden direction, k = 0
   // for an empty slot and 1 + c for colour c; adds (sqrt(abar) <x, K_k R_q> - abar/2 (|K_k R_q|^2 + 2 <C_b, K_k R_q>)) / codeVar.
   const colourCodes = colourCodeLayer(o, h, wd, maps, codes, w.colourCodeSize); // see below
-  const xCodes = o.reshape(o.matmul(xHidden, o.transpose(colourCodes.byPiece, [1, 0])), [
-    0,
-    PIECES,
-    1,
-    CODES,
-  ]);
+  const xCodes = o.reshape(colourCodes.dotWith(xHidden), [0, PIECES, 1, CODES]);
   const onColours = (v: string) => o.matmul(v, o.c(CODE_OF_COLOUR.flat(2), [PIECES, CODES, NC]));
   logit = o.add(
     logit,
@@ -211,7 +206,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
         o.mul(sqrtAbar, onColours(xCodes)),
         o.mul(
           o.mul(abar, o.c(0.5)),
-          o.add(onColours(colourCodes.norm), o.mul(onColours(colourCodes.withBackground), o.c(2))),
+          o.add(colourCodes.norm, o.mul(onColours(colourCodes.withBackground), o.c(2))),
         ),
       ),
       codeVar,
@@ -261,7 +256,7 @@ export function unetGraph(w: UnetWeights, inpaint: boolean, variant: ModelVarian
   ); // [B, 16, 1, CODES]
   const codeMean = o.add(
     o.matmul(o.reduceSum(layout, [1]), codes),
-    o.matmul(o.reshape(codeWeight, [0, -1]), colourCodes.byPiece),
+    colourCodes.weighted(o.reshape(codeWeight, [0, PIECES, CODES])),
   ); // [B, hw]
   const spreadGain = o.div(o.mul(sqrtAbarRow, o.c(w.codeSpread)), codeVarRow);
   const hiddenMean = o.add(codeMean, o.mul(spreadGain, o.sub(xHidden, o.mul(sqrtAbarRow, codeMean))));
@@ -296,9 +291,11 @@ const transposeCodes = (m: number[][][]) =>
   m.map((plane) => plane[0].map((_, c) => plane.map((row) => row[c])));
 
 /**
- * The colour codes at the sample's size, per piece: byPiece [PIECES * CODES, hw] (code k on the
- * circle of piece p's slot), their squared norms and their dot products with the background codes,
- * both [PIECES, CODES] and [PIECES, NB, CODES] shaped for the colour map CODE_OF_COLOUR.
+ * The colour codes at the sample's size: code k on the circle R_p of piece p's slot, kept as the two
+ * factors (circles [PIECES, hw], patterns [CODES, hw]) so no [PIECES * CODES, hw] tensor is made.
+ * dotWith(y [B, hw]) gives <y, R_p W_k> [B, PIECES, CODES]; weighted(v [B, PIECES, CODES]) gives
+ * sum_{p,k} v R_p W_k [B, hw]; norm [PIECES, 1, 1] is |R_p W_k|^2, the same for every k, and
+ * withBackground [PIECES, NB, CODES] is <C_b, R_p W_k>.
  */
 function colourCodeLayer(
   o: Ops,
@@ -313,13 +310,20 @@ function colourCodeLayer(
   // a slot have the same norm and a picture without codes (an encoded one) favours none of them.
   const circleOfSlot = Array.from({ length: PIECES }, (_, p) => p - (p % STATES) + 1);
   const region = o.gather(maps.object, o.ints(circleOfSlot), 0); // [PIECES, hw]
-  const byPiece = o.reshape(o.mul(o.unsqueeze(region, [1]), o.unsqueeze(codes, [0])), [PIECES * CODES, -1]);
-  const norm = o.reshape(o.reduceSum(o.mul(byPiece, byPiece), [1]), [PIECES, 1, CODES]);
+  const dotWith = (y: string) =>
+    o.transpose(o.matmul(o.mul(o.unsqueeze(y, [1]), codes), o.transpose(region, [1, 0])), [0, 2, 1]);
+  const weighted = (v: string) => o.reduceSum(o.mul(o.matmul(o.transpose(v, [0, 2, 1]), region), codes), [1]);
+  // W_k^2 = size^2 in every cell, so |R_p W_k|^2 = size^2 |R_p|^2 whatever the code: [PIECES, 1, 1].
+  const norm = o.reshape(o.mul(o.reduceSum(o.mul(region, region), [1]), o.c(size * size)), [PIECES, 1, 1]);
+  const codesByBackground = o.reshape(o.mul(o.unsqueeze(codes, [1]), o.unsqueeze(backgroundCodes, [0])), [
+    CODES * NB,
+    -1,
+  ]);
   const withBackground = o.transpose(
-    o.reshape(o.matmul(byPiece, o.transpose(backgroundCodes, [1, 0])), [PIECES, CODES, NB]),
+    o.reshape(o.matmul(region, o.transpose(codesByBackground, [1, 0])), [PIECES, CODES, NB]),
     [0, 2, 1],
   ); // [PIECES, NB, CODES]
-  return { byPiece, norm, withBackground };
+  return { dotWith, weighted, norm, withBackground };
 }
 
 /** Background codes: the six Walsh patterns the colour codes leave. */
