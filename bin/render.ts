@@ -20,6 +20,7 @@ import { ModelCache } from '../renderer/model/model-cache.ts';
 import { readModelDefaults } from '../renderer/model/model-defaults-file.ts';
 import { ModelFolderError } from '../renderer/model/model-folder-error.ts';
 import { runPipeline } from '../renderer/pipelines/run-pipeline.ts';
+import { pictureRequest, promptFields } from './cli-render-request.ts';
 import { loadConfig } from './config-file.ts';
 import { CLI_FLAGS, parseRenderArgs, RENDER_USAGE, type RenderArgs } from './render-args.ts';
 import { renderVideo, videoFlagHint, videoFormatOf, videoOptionProblems } from './render-video.ts';
@@ -127,14 +128,7 @@ async function main(): Promise<void> {
       ffmpegPath: config.video.ffmpegPath,
       previewDir: args.previewDir,
       request: {
-        prompt: params.prompt,
-        negativePrompt: params.negativePrompt,
-        width: params.width,
-        height: params.height,
-        steps: params.steps,
-        guidance: params.guidance,
-        sampler: params.sampler,
-        seed,
+        ...promptFields(params, seed),
         strength: params.strength ?? ANIMATE_STRENGTH,
         image,
         frames: params.video.frames,
@@ -151,24 +145,7 @@ async function main(): Promise<void> {
   const result = await runPipeline(
     cache,
     args.model ?? params.model,
-    {
-      prompt: params.prompt,
-      negativePrompt: params.negativePrompt,
-      width: params.width,
-      height: params.height,
-      steps: params.steps,
-      guidance: params.guidance,
-      sampler: params.sampler,
-      seed,
-      count: params.count,
-      strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
-      image,
-      mask,
-      maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
-      previewEvery: args.previewDir ? 5 : 0,
-      loras: params.loras,
-      vae: params.vae,
-    },
+    pictureRequest(args, params, config, { seed, image, mask }),
     {
       onProgress: (p) => {
         if (!p.preview || !args.previewDir) return;

@@ -4,14 +4,46 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { pictureRequest } from '../../bin/cli-render-request.ts';
 import { CLI_FLAGS, parseRenderArgs } from '../../bin/render-args.ts';
 import { paramsSchema, parseConfig, parsePrompt } from '../../core/index.ts';
+import type { Sampler } from '../../core/job/limits.ts';
 import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { rgbOf } from './picture.ts';
 
 export interface Tolerance {
   max_abs: number;
   mean_abs: number;
+}
+
+/** A case of ../shared/fidelity/cases.json or ../shared/fidelity-xl/cases.json. */
+export interface FidelityCase {
+  name: string;
+  pipeline: 'txt2img' | 'img2img' | 'inpaint';
+  model: string;
+  sampler: Sampler;
+  seed: number;
+  count: number;
+  width: number;
+  height: number;
+  steps: number;
+  cfg: number;
+  prompt: string;
+  negative_prompt: string;
+  strength?: number;
+  cli_args: string[];
+  reference: string[];
+}
+
+/** A case's CLI arguments with the folders of its suite filled in, read as the render CLI reads them. */
+export function caseRequest(suiteDir: string, c: FidelityCase): { model: string; request: RenderRequest } {
+  return cliRequest(
+    c.cli_args.map((a) =>
+      a
+        .replaceAll('{models}', path.join(suiteDir, 'models'))
+        .replaceAll('{inputs}', path.join(suiteDir, 'inputs')),
+    ),
+  );
 }
 
 /**
@@ -31,24 +63,13 @@ export function cliRequest(argv: string[]): { model: string; request: RenderRequ
     prompt: parsed.prompt,
     ...parsed.params,
   });
-  const isInpaint = args.mask !== undefined;
   return {
     model: args.model ?? params.model,
-    request: {
-      prompt: params.prompt,
-      negativePrompt: params.negativePrompt,
-      width: params.width,
-      height: params.height,
-      steps: params.steps,
-      guidance: params.guidance,
-      sampler: params.sampler,
+    request: pictureRequest(args, params, config, {
       seed: params.seed ?? 0,
-      count: params.count,
-      strength: params.strength ?? (isInpaint ? config.defaults.inpaintStrength : config.defaults.strength),
       image: args.image ? readFileSync(args.image) : undefined,
       mask: args.mask ? readFileSync(args.mask) : undefined,
-      maskOptions: { blur: args.maskBlur ?? params.mask.blur, invert: args.invertMask },
-    },
+    }),
   };
 }
 

@@ -6,43 +6,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sampler } from '../../core/job/limits.ts';
 import { ModelCache } from '../../renderer/model/model-cache.ts';
-import type { RenderRequest } from '../../renderer/pipelines/render-request.ts';
 import { runPipeline } from '../../renderer/pipelines/run-pipeline.ts';
-import { cliRequest, expectReferencesMatched, type Tolerance } from '../helpers/fidelity-cases.ts';
+import {
+  caseRequest,
+  expectReferencesMatched,
+  type FidelityCase,
+  type Tolerance,
+} from '../helpers/fidelity-cases.ts';
 
 const fidelityDir = fileURLToPath(new URL('../../../shared/fidelity/', import.meta.url));
 const casesFile = path.join(fidelityDir, 'cases.json');
-
-interface FidelityCase {
-  name: string;
-  pipeline: 'txt2img' | 'img2img' | 'inpaint';
-  model: string;
-  sampler: Sampler;
-  seed: number;
-  count: number;
-  width: number;
-  height: number;
-  steps: number;
-  cfg: number;
-  prompt: string;
-  negative_prompt: string;
-  strength?: number;
-  cli_args: string[];
-  reference: string[];
-}
-
-/** The case's CLI arguments, its folders filled in, read as the render CLI reads them. */
-function caseRequest(c: FidelityCase): { model: string; request: RenderRequest } {
-  return cliRequest(
-    c.cli_args.map((a) =>
-      a
-        .replaceAll('{models}', path.join(fidelityDir, 'models'))
-        .replaceAll('{inputs}', path.join(fidelityDir, 'inputs')),
-    ),
-  );
-}
 
 describe('fidelity: our pipelines draw what diffusers drew', () => {
   if (!existsSync(casesFile)) {
@@ -71,7 +45,7 @@ describe('fidelity: our pipelines draw what diffusers drew', () => {
 
   for (const c of file.cases) {
     it(`${c.name} matches diffusers (max abs <= ${tolerance.max_abs}, mean abs <= ${tolerance.mean_abs})`, async () => {
-      const { model, request } = caseRequest(c);
+      const { model, request } = caseRequest(fidelityDir, c);
       // The case's own fields say the same as its CLI arguments.
       expect(path.basename(model)).toBe(c.model);
       expect(request).toMatchObject({
