@@ -8,6 +8,23 @@ import { sizeForPicture } from './picture-size.ts';
 import { chatRequestFor, startJob } from './start-job.ts';
 import { typedOptions } from './typed-options.ts';
 
+type Attachment = NonNullable<CommandInput['attachments']['image']>;
+
+/** An attached starting picture: checked, referenced for fetch-media, and the size it suggests. */
+function attachedPicture(
+  ctx: BotContext,
+  attachment: Attachment,
+): { inputs: Inputs; size: Partial<ReturnType<typeof sizeForPicture>> } {
+  checkPicture(attachment, 'image', ctx.config.discord.cdnBases);
+  return {
+    inputs: { image: platformRef(attachment) },
+    size:
+      attachment.width && attachment.height
+        ? sizeForPicture(attachment.width, attachment.height, ctx.config.limits)
+        : {},
+  };
+}
+
 export async function imagineCommand(
   ctx: BotContext,
   reply: InteractionReply,
@@ -36,17 +53,10 @@ export async function remixCommand(
     await reply.tell('give either image or image_url, not both');
     return;
   }
-  let inputs: Inputs;
-  let size = {};
-  if (attachment) {
-    checkPicture(attachment, 'image', ctx.config.discord.cdnBases);
-    inputs = { image: platformRef(attachment) };
-    if (attachment.width && attachment.height)
-      size = sizeForPicture(attachment.width, attachment.height, ctx.config.limits);
-  } else {
-    // A typed address goes through fetch-media's SSRF guard like any other URL.
-    inputs = { image: { type: 'url', url: url! } };
-  }
+  // A typed address goes through fetch-media's SSRF guard like any other URL.
+  const { inputs, size } = attachment
+    ? attachedPicture(ctx, attachment)
+    : { inputs: { image: { type: 'url', url: url! } } satisfies Inputs, size: {} };
   const chat = await chatRequestFor(ctx, reply, {
     kind: 'remix',
     text: text(input, 'prompt') ?? '',
@@ -63,14 +73,7 @@ export async function animateCommand(
   input: CommandInput,
 ): Promise<void> {
   const attachment = input.attachments.image;
-  let inputs: Inputs = {};
-  let size = {};
-  if (attachment) {
-    checkPicture(attachment, 'image', ctx.config.discord.cdnBases);
-    inputs = { image: platformRef(attachment) };
-    if (attachment.width && attachment.height)
-      size = sizeForPicture(attachment.width, attachment.height, ctx.config.limits);
-  }
+  const { inputs, size } = attachment ? attachedPicture(ctx, attachment) : { inputs: {}, size: {} };
   const chat = await chatRequestFor(ctx, reply, {
     kind: 'animate',
     text: text(input, 'prompt') ?? '',
