@@ -2,13 +2,15 @@
 // model of ../shared/fidelity-xl (its UNet's sample_size 32 times the VAE's 8: 256x256), and
 // `toy-turbo`, the toy set up as a distilled model is: trailing timesteps and an imagine.json giving
 // 1 step, CFG 0 and euler_a. Copies, so nothing writes into the shared folders.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testModels } from './built-in-models.ts';
 
 export const TINY_XL = fileURLToPath(new URL('../../../shared/fidelity-xl/models/tiny-xl', import.meta.url));
+/** Without ../shared (a clone on its own), the tests that need its SDXL model skip, as the fidelity suites do. */
+export const TINY_XL_PRESENT = existsSync(TINY_XL);
 
 /** What toy-turbo's imagine.json says. */
 export const TURBO_SETTINGS = { steps: 1, guidance: 0, sampler: 'euler_a' } as const;

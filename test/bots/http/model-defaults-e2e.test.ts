@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../../renderer/image/png-text.ts';
-import { defaultsModels, TURBO_SETTINGS } from '../../helpers/defaults-models.ts';
+import { defaultsModels, TINY_XL_PRESENT, TURBO_SETTINGS } from '../../helpers/defaults-models.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { bodyOf, type Harness, startHarness } from './http-harness.ts';
 import { readSse } from './sse.ts';
@@ -13,6 +13,7 @@ import { readSse } from './sse.ts';
 let h: Harness;
 
 beforeAll(async () => {
+  if (!TINY_XL_PRESENT) return;
   h = await startHarness({
     name: 'model-defaults',
     // No DEFAULT_STEPS or DEFAULT_WIDTH: set, they would hold for every model.
@@ -49,7 +50,7 @@ async function render(body: Record<string, unknown>) {
   };
 }
 
-describe('per-model defaults over HTTP', () => {
+describe.skipIf(!TINY_XL_PRESENT)('per-model defaults over HTTP', () => {
   it('/v1/models and /sdapi/v1/sd-models say each model family; /v1/models its natural size and defaults', async () => {
     const { models } = await bodyOf(h.fetch('/v1/models'));
     const byName = Object.fromEntries(models.map((m: { name: string }) => [m.name, m]));
