@@ -7,7 +7,7 @@ import { buildToyModel } from './toy-model/build-toy-model.ts';
 import { buildToyVideoModel } from './toy-video/build-toy-video.ts';
 
 /** Bump when a builder's output changes, so installed copies are rebuilt. */
-export const BUILT_IN_VERSION = 13;
+export const BUILT_IN_VERSION = 14;
 
 const BUILT_IN: Record<string, (dir: string) => void> = {
   toy: (dir) => buildToyModel(dir),

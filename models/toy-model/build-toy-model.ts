@@ -8,7 +8,7 @@ import { writeModel } from '../onnx-graph/write-model.ts';
 import { BACKGROUND_SIZE, backgroundLatents, colourLatents, DARK_RGB } from './palette.ts';
 import { CODE_SIZE, INPAINT_LAMBDA, REFERENCE_LATENT } from './prior.ts';
 import { basePrior, promptTable } from './prompt-prior.ts';
-import { SD15_SCHEDULER_CONFIG } from './sd15-config.ts';
+import { TOY_SCHEDULER_CONFIG, TOY_SETTINGS } from './scheduler-config.ts';
 import { textEncoderGraph } from './text-encoder-graph.ts';
 import { BOS, buildTokenizerFiles, EOS } from './tokenizer-files.ts';
 import { unetGraph } from './unet-graph.ts';
@@ -45,7 +45,7 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
     if (id === undefined) throw new Error(`toy tokenizer: no token for "${mark}"`);
     features[id * FEATURE.count + FEATURE.separator] = 1;
   }
-  const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', SD15_SCHEDULER_CONFIG)));
+  const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', TOY_SCHEDULER_CONFIG)));
 
   mkdirSync(outDir, { recursive: true });
   writeJson(path.join(outDir, 'model_index.json'), {
@@ -58,7 +58,8 @@ export function buildToyModel(outDir: string, options: ToyBuildOptions = {}): vo
     vae_decoder: ['onnxruntime', 'OnnxRuntimeModel'],
     vae_encoder: ['onnxruntime', 'OnnxRuntimeModel'],
   });
-  writeJson(path.join(outDir, 'scheduler', 'scheduler_config.json'), SD15_SCHEDULER_CONFIG);
+  writeJson(path.join(outDir, 'scheduler', 'scheduler_config.json'), TOY_SCHEDULER_CONFIG);
+  writeJson(path.join(outDir, 'imagine.json'), TOY_SETTINGS);
   writeJson(path.join(outDir, 'tokenizer', 'vocab.json'), tokenizer.vocab);
   writeFileSync(
     path.join(outDir, 'tokenizer', 'merges.txt'),

@@ -7,7 +7,7 @@ import { betasFromConfig, ConfigReader } from '../../renderer/schedulers/config-
 import { alphasCumprod } from '../../renderer/schedulers/noise-schedule.ts';
 import { writeModel } from '../onnx-graph/write-model.ts';
 import { buildToyModel } from '../toy-model/build-toy-model.ts';
-import { SD15_SCHEDULER_CONFIG } from '../toy-model/sd15-config.ts';
+import { TOY_SCHEDULER_CONFIG } from '../toy-model/scheduler-config.ts';
 import { extendTokenizer } from './extend-tokenizer.ts';
 import { MOTION_WORDS } from './motion-words.ts';
 import { textEncoderVideoGraph } from './text-encoder-video-graph.ts';
@@ -27,7 +27,7 @@ export function buildToyVideoModel(outDir: string): void {
   rmSync(encoderFile);
   writeModel(encoder, encoderFile);
   const unetFile = path.join(outDir, 'unet', 'model.onnx');
-  const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', SD15_SCHEDULER_CONFIG)));
+  const alphas = alphasCumprod(betasFromConfig(new ConfigReader('PNDMScheduler', TOY_SCHEDULER_CONFIG)));
   const video = unetVideoGraph(unetFile, alphas);
   rmSync(unetFile);
   writeModel(video, unetFile);

@@ -167,15 +167,18 @@ describe('prompts that name little or nothing', () => {
     expect(again.png.equals(first.png)).toBe(true);
   });
 
-  it('removes what a negative prompt names', async () => {
+  // At the toy's own guidance (its imagine.json, what a job without --cfg gets) and at SD 1.5's 7.5.
+  it.each([1.5, 7.5])('removes what a negative prompt names, at CFG %s', async (guidance) => {
+    const draw = (request: Partial<RenderRequest>, name: string) =>
+      render({ ...request, guidance }, `${name}-cfg${guidance}`);
     // A circle on the left whose colour the seed chooses: with the colour as the negative prompt, never that colour.
     const lefts = new Set<string>();
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const plain = readScene(
-        (await render({ prompt: 'a circle on the left', seed }, `negative-none-${seed}`)).rgb,
+        (await draw({ prompt: 'a circle on the left', seed }, `negative-none-${seed}`)).rgb,
       );
       lefts.add(plain.left);
-      const negated = await render(
+      const negated = await draw(
         { prompt: 'a circle on the left', negativePrompt: `a ${plain.left} circle on the left`, seed },
         `negative-colour-${seed}`,
       );
@@ -188,16 +191,16 @@ describe('prompts that name little or nothing', () => {
     let without = 0;
     let withNegative = 0;
     for (let seed = 1; seed <= 12; seed++) {
-      without += reds(readScene((await render({ prompt: '', seed }, `negative-none-${seed}`)).rgb));
+      without += reds(readScene((await draw({ prompt: '', seed }, `negative-none-${seed}`)).rgb));
       withNegative += reds(
-        readScene((await render({ prompt: '', negativePrompt: 'red', seed }, `negative-red-${seed}`)).rgb),
+        readScene((await draw({ prompt: '', negativePrompt: 'red', seed }, `negative-red-${seed}`)).rgb),
       );
     }
     expect(without).toBeGreaterThanOrEqual(2);
     expect(withNegative).toBe(0);
     // A negative background word keeps that background away.
     for (const seed of [1, 2, 3]) {
-      const { rgb } = await render(
+      const { rgb } = await draw(
         { prompt: 'a red circle', negativePrompt: 'grass', seed },
         `negative-grass-${seed}`,
       );

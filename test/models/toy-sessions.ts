@@ -34,11 +34,17 @@ export async function openToy(dir: string): Promise<ToySessions> {
   };
 }
 
-/** SD 1.5's alphas_cumprod, computed here from the scheduler config's numbers (scaled_linear). */
-export function sd15AlphasCumprod(): Float64Array {
+/** The folder's alphas_cumprod, computed here from its scheduler config's numbers (scaled_linear). */
+export function alphasCumprodOf(dir: string): Float64Array {
+  const config = JSON.parse(readFileSync(path.join(dir, 'scheduler', 'scheduler_config.json'), 'utf8')) as {
+    beta_schedule: string;
+    beta_start: number;
+    beta_end: number;
+  };
+  if (config.beta_schedule !== 'scaled_linear') throw new Error(`not scaled_linear: ${config.beta_schedule}`);
   const out = new Float64Array(1000);
-  const from = Math.sqrt(0.00085);
-  const to = Math.sqrt(0.012);
+  const from = Math.sqrt(config.beta_start);
+  const to = Math.sqrt(config.beta_end);
   let product = 1;
   for (let i = 0; i < 1000; i++) {
     const beta = (from + ((to - from) * i) / 999) ** 2;
@@ -90,7 +96,7 @@ export async function denoise(toy: ToySessions, request: DenoiseRequest): Promis
   const { latentSize: h, steps = 10, guidance = 7.5 } = request;
   const plane = h * h;
   const n = 4 * plane;
-  const alphas = sd15AlphasCumprod();
+  const alphas = alphasCumprodOf(toy.dir);
   const uncond = await encodePrompt(toy, '');
   const cond = await encodePrompt(toy, request.prompt);
   const context = new Float32Array(uncond.length * 2);

@@ -18,7 +18,7 @@ describe.skipIf(!TINY_XL_PRESENT)('model defaults read from the folder', () => {
     expect(readModelDefaults(TINY_XL)).toEqual({ family: 'sdxl', width: 256, height: 256 });
     expect(readModelDefaults(TINY_XL_INPAINT)).toMatchObject({ family: 'sdxl-inpaint' });
     const toy = path.join(await testModels(), 'toy');
-    expect(readModelDefaults(toy)).toEqual({ family: 'toy', width: 512, height: 512 });
+    expect(readModelDefaults(toy)).toEqual({ family: 'toy', width: 512, height: 512, guidance: 1.5 });
   });
 
   it('imagine.json gives size, family, steps, guidance and sampler, and names a bad value', async () => {

@@ -39,7 +39,7 @@ describe('the Telegram bot, asked for pictures', () => {
 
     expect(result.caption).toContain('seed 1234');
     expect(result.caption).toContain('prompt: a red circle on a blue sky');
-    expect(result.caption).toMatch(/60 steps · cfg 7\.5 · 256x256 · toy/);
+    expect(result.caption).toMatch(/60 steps · cfg 1\.5 · 256x256 · toy/);
     expect(result.message.reply_to_message?.message_id).toBe(asked.message_id);
     // What the photo shows: a red circle in the middle of a blue sky.
     expect([result.rgb.width, result.rgb.height]).toEqual([256, 256]);
