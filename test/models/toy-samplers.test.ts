@@ -2,10 +2,10 @@
 // imagine.json, what a job without --cfg gets), over a fixed set of prompts and seeds: reads the
 // colour at each position and the background of every picture, prints the pass rate per sampler,
 // and holds each to 95%. toy-samplers-cfg75.test.ts does the same at CFG 7.5.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelCache } from '../../renderer/model/model-cache.ts';
+import { readModelSettings } from '../../renderer/model/model-settings.ts';
 import { SAMPLER_NAMES } from '../../renderer/schedulers/registry.ts';
 import { testModelCache, testModels } from '../helpers/built-in-models.ts';
 import { describeRate, samplerRate } from './toy-sampler-cases.ts';
@@ -13,9 +13,7 @@ import { describeRate, samplerRate } from './toy-sampler-cases.ts';
 let cache: ModelCache;
 let guidance: number;
 beforeAll(async () => {
-  const dir = path.join(await testModels(), 'toy');
-  guidance = (JSON.parse(readFileSync(path.join(dir, 'imagine.json'), 'utf8')) as { guidance: number })
-    .guidance;
+  guidance = Number(readModelSettings(path.join(await testModels(), 'toy')).guidance);
   cache = await testModelCache();
 });
 
